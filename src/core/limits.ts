@@ -43,3 +43,26 @@ export const limits = {
 } as const;
 
 export type Limits = typeof limits;
+
+/**
+ * Limits of a device's local journal (src/journal). They tune local storage only and
+ * never change which entries a peer accepts, so devices may differ in them.
+ */
+export const journalLimits = {
+  /** Entries per sealed storage block: cold start reads blocks, not rows (measured in bench/journal.browser.bench.ts). */
+  blockEntries: 1024,
+  /** Entries from peers written per transaction by one ingest batch. */
+  ingestBatchMax: 2000,
+  /** Appends (and other writes) waiting in one journal's queue before new ones are refused as busy. */
+  writeQueueMax: 1000,
+  /** Characters of a refused input's raw text kept in quarantine (the rest is cut). */
+  quarantineRawCharsMax: 16 * 1024,
+  /** Quarantine rows kept; refusals beyond it are still counted, not stored. */
+  quarantineRowsMax: 10_000,
+  /** Drafts kept on one device. */
+  draftsMax: 1000,
+  /** Attempts of one write that lost its database connection (reopened between attempts). */
+  writeAttemptsMax: 5,
+  /** Times one write is prepared again because another tab wrote first (someone progresses each time). */
+  raceRetriesMax: 100,
+} as const;

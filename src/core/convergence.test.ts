@@ -1,0 +1,88 @@
+/**
+ * Convergence: the books are a function of the SET of entries held. Any arrival
+ * order, with any duplication, folds to the same state: the same digest, the same
+ * balances and trial balances at every date, the same period views and digests, and
+ * (the strongest form) the same ledger value field by field.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { propertyRuns } from '../testing/runs.ts';
+import { periodDigest, stateDigest } from './digest.ts';
+import { fold } from './fold.ts';
+import type { Ledger } from './ledger.ts';
+import { balancesAsOf, trialBalance } from './queries.ts';
+import { arrivals, storeHistory, type StoreHistory } from './testing/arbitraries.ts';
+
+/**
+ * The whole ledger as one string: maps as arrays sorted by key, bigints tagged. Two
+ * ledgers with equal snapshots answer every query the same way.
+ */
+function snapshot(ledger: Ledger): string {
+  return JSON.stringify(ledger, (_key, value: unknown) => {
+    if (typeof value === 'bigint') return `${value}n`;
+    if (value instanceof Map) return [...value.entries()].sort(([a], [b]) => (String(a) < String(b) ? -1 : 1));
+    return value;
+  });
+}
+
+/** Everything an observer could ask of the books, for a readable failure message. */
+function observe(ledger: Ledger, history: StoreHistory) {
+  const days = [...history.days, '2999-12-31'];
+  return {
+    digest: stateDigest(ledger),
+    balances: days.map((day) => [...balancesAsOf(ledger, day)].sort(([a], [b]) => (a < b ? -1 : 1))),
+    trial: days.map((day) => trialBalance(ledger, day)),
+    periods: ledger.periods,
+    periodDigests: ledger.periods.map((p) => periodDigest(ledger, p.period)),
+    summaries: ledger.summaries,
+    alarms: ledger.alarms,
+    firstOpenPeriod: ledger.firstOpenPeriod,
+  };
+}
+
+/** A history, one set of entries from it, and an arrival order of that set with duplicates. */
+const scenario = storeHistory().chain((history) =>
+  fc
+    .oneof(
+      fc.constant(history.entries),
+      fc.constantFrom(...history.checkpoints.map((c) => c.entries)),
+      // Any subset, causally closed or not: pending states must converge too.
+      fc.subarray(history.entries),
+    )
+    .chain((set) => fc.tuple(fc.constant(history), fc.constant(set), arrivals(set))),
+);
+
+function failureNote(history: StoreHistory): string {
+  return `ops:\n${history.log.join('\n')}`;
+}
+
+describe('convergence', () => {
+  it('folds any order and duplication of a set to identical books', () => {
+    fc.assert(
+      fc.property(scenario, ([history, set, order]) => {
+        const reference = fold(set);
+        const shuffled = fold(order);
+        const note = failureNote(history);
+        expect(stateDigest(shuffled), note).toBe(stateDigest(reference));
+        expect(observe(shuffled, history), note).toEqual(observe(reference, history));
+        expect(snapshot(shuffled), note).toBe(snapshot(reference));
+      }),
+      { numRuns: propertyRuns() },
+    );
+  });
+
+  it('the state digest tells different sets apart', () => {
+    // Equal digest <=> identical books: dropping a money entry that took effect must change it.
+    fc.assert(
+      fc.property(storeHistory(), fc.nat(), (history, pick) => {
+        const full = fold(history.entries);
+        const effective = [...full.entries.values()].filter((v) => v.state.status === 'effective');
+        fc.pre(effective.length > 0);
+        const drop = effective[pick % effective.length]!.entry.id;
+        const without = fold(history.entries.filter((e) => e.id !== drop));
+        expect(stateDigest(without)).not.toBe(stateDigest(full));
+      }),
+      { numRuns: Math.ceil(propertyRuns() / 4) },
+    );
+  });
+});

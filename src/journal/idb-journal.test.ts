@@ -1,0 +1,166 @@
+/**
+ * The stored journal under Node, on fake-indexeddb: the conformance suite, then what
+ * only storage can do wrong: quota and aborted transactions (nothing partly
+ * written), a connection the browser closes, another tab writing, damaged blocks.
+ * The same suite runs again in real Chromium (e2e/journal.spec.ts).
+ */
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import FDBObjectStore from 'fake-indexeddb/lib/FDBObjectStore';
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodeEntry } from '../core/entry.ts';
+import { journalLimits } from '../core/limits.ts';
+import { propertyRuns } from '../testing/runs.ts';
+import { blockText } from './blocks.ts';
+import { journalConformance } from './conformance.ts';
+import { peerChain, sale, testDeps } from './conformance-kit.ts';
+import { openIdbJournal, type IdbJournalOptions } from './idb-journal.ts';
+import { journalDb } from './idb-schema.ts';
+import type { JournalDeps } from './journal.ts';
+
+let nextDb = 0;
+
+/** A fresh fake IndexedDB, and the connections opened on it (to close them as a browser would). */
+function fakeIdb(): { options: IdbJournalOptions; connections: IDBDatabase[] } {
+  const idb = new IDBFactory();
+  const connections: IDBDatabase[] = [];
+  const tracking = Object.create(idb) as IDBFactory;
+  tracking.open = (name: string, version?: number) => {
+    const request = idb.open(name, version);
+    request.addEventListener('success', () => connections.push(request.result));
+    return request;
+  };
+  return { options: { indexedDB: tracking, IDBKeyRange, name: `journal-${++nextDb}` }, connections };
+}
+
+const factory = (blockEntries: number) => async () => {
+  const { options } = fakeIdb();
+  return { open: (deps: JournalDeps) => openIdbJournal(deps, { ...options, blockEntries }), dispose: async () => undefined };
+};
+
+describe('idb journal (fake-indexeddb): conformance, blocks of 4 entries', () => {
+  for (const c of journalConformance(factory(4), { propertyRuns: propertyRuns() })) it(c.name, c.run);
+});
+
+/** Make the next `add`/`put` calls on the named stores fail as the browser would. */
+type Fault = { stores: string[]; kind: 'quota' | 'abort' | 'close'; connections?: IDBDatabase[] };
+let fault: Fault | undefined;
+const originalAdd = FDBObjectStore.prototype.add;
+const originalPut = FDBObjectStore.prototype.put;
+function faulty(original: typeof originalAdd) {
+  return function (this: FDBObjectStore, ...args: Parameters<typeof originalAdd>) {
+    if (fault !== undefined && fault.stores.includes(this.name)) {
+      const { kind } = fault;
+      if (kind === 'quota') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      const tx = this.transaction;
+      const connections = fault.connections ?? [];
+      fault = undefined;
+      const request = original.apply(this, args);
+      // Like a browser that aborts the transaction later (a failed commit, a forced close).
+      queueMicrotask(() => {
+        tx.abort();
+        if (kind === 'close') for (const c of connections) forceClose(c);
+      });
+      return request;
+    }
+    return original.apply(this, args);
+  };
+}
+FDBObjectStore.prototype.add = faulty(originalAdd);
+FDBObjectStore.prototype.put = faulty(originalPut);
+afterEach(() => {
+  fault = undefined;
+});
+
+/** What a browser does when it closes a connection on its own (WebKit, backgrounded page). */
+function forceClose(connection: IDBDatabase): void {
+  connection.close();
+  connection.onclose?.call(connection, new Event('close'));
+}
+
+describe('idb journal (fake-indexeddb): storage failures write nothing', () => {
+  it('a quota error is a JournalQuotaError, with nothing written and the counters unchanged', async () => {
+    const journal = await openIdbJournal(testDeps(), fakeIdb().options);
+    const first = await journal.append(sale(1));
+    const draft = await journal.drafts.create(sale(2));
+    fault = { stores: ['entries'], kind: 'quota' };
+    await expect(journal.append(sale(3))).rejects.toMatchObject({ name: 'JournalQuotaError', code: 'quota' });
+    await expect(journal.drafts.save(draft.id)).rejects.toMatchObject({ name: 'JournalQuotaError' });
+    await expect(journal.ingest(peerChain('T2', 3), 'T2')).rejects.toMatchObject({ name: 'JournalQuotaError' });
+    fault = undefined;
+    expect(await journal.count()).toBe(1);
+    expect(await journal.device()).toMatchObject({ seq: 1, head: first.id });
+    expect(await journal.drafts.get(draft.id)).toEqual(draft);
+    expect(await journal.authors()).toEqual([{ peer: 'T1', contiguous: 1, highest: 1, count: 1 }]);
+    const next = await journal.drafts.save(draft.id);
+    expect([next.seq, next.prev]).toEqual([2, first.id]);
+    await journal.close();
+  });
+
+  it('an aborted transaction is a JournalAbortError, with nothing written', async () => {
+    const journal = await openIdbJournal(testDeps(), { ...fakeIdb().options, blockEntries: 2 });
+    await journal.append(sale(1));
+    fault = { stores: ['state'], kind: 'abort' };
+    // This append would also seal block 0: the block must vanish with the rest.
+    await expect(journal.append(sale(2))).rejects.toMatchObject({ name: 'JournalAbortError', code: 'abort' });
+    expect(await journal.count()).toBe(1);
+    expect((await journal.device()).seq).toBe(1);
+    expect((await journal.append(sale(3))).seq).toBe(2);
+    expect((await journal.all()).map((e) => e.seq)).toEqual([1, 2]);
+    await journal.close();
+  });
+
+  it('recovers from a connection the browser closed, between writes and in the middle of one', async () => {
+    const { options, connections } = fakeIdb();
+    const journal = await openIdbJournal(testDeps(), options);
+    await journal.append(sale(1));
+    connections.forEach(forceClose);
+    expect((await journal.append(sale(2))).seq).toBe(2);
+    expect(await journal.count()).toBe(2);
+    connections.forEach((c) => c.close()); // closed without telling anyone
+    expect((await journal.append(sale(3))).seq).toBe(3);
+    fault = { stores: ['entries'], kind: 'close', connections: [...connections] };
+    expect((await journal.append(sale(4))).seq).toBe(4);
+    expect((await journal.all()).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    await journal.close();
+  });
+});
+
+describe('idb journal (fake-indexeddb): layout and concurrency', () => {
+  it('two tabs appending at once never hand out the same seq', async () => {
+    const { options } = fakeIdb();
+    const deps = testDeps();
+    const [a, b] = await Promise.all([openIdbJournal(deps, options), openIdbJournal(deps, options)]);
+    const entries = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? a : b).append(sale(i + 1))));
+    expect(entries.map((e) => e.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    const all = await a.all();
+    const bySeq = new Map(all.map((e) => [e.seq, e]));
+    for (const e of all) expect(e.prev).toBe(e.seq === 1 ? null : bySeq.get(e.seq - 1)!.id);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('seals a block per blockEntries entries, each equal to its rows, and cold start reads them', async () => {
+    const { options } = fakeIdb();
+    const journal = await openIdbJournal(testDeps(), options);
+    const chain = peerChain('T2', 2 * journalLimits.blockEntries + 77);
+    await journal.ingest(chain.slice(0, 1500), 'T2');
+    await journal.append(sale(1));
+    await journal.ingest(chain.slice(1500), 'T2');
+    await journal.close();
+    const db = journalDb(options.name!, options);
+    const blocks = await db.blocks.toArray();
+    const rows = await db.entries.orderBy('lsn').toArray();
+    expect(blocks.map((b) => b.no)).toEqual([0, 1]);
+    blocks.forEach((block) => {
+      const range = rows.slice(block.no * journalLimits.blockEntries, (block.no + 1) * journalLimits.blockEntries);
+      expect(block.text).toBe(blockText(range.map((r) => r.text)));
+    });
+    // A damaged block is read from its rows instead.
+    await db.blocks.put({ no: 1, text: '[{"truncated' });
+    db.close();
+    const again = await openIdbJournal(testDeps(), options);
+    const all = await again.all();
+    expect(all.map((e) => encodeEntry(e))).toEqual(rows.map((r) => r.text));
+    expect(all).toHaveLength(chain.length + 1);
+    await again.close();
+  });
+});

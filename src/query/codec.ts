@@ -1,0 +1,56 @@
+/**
+ * Business dates and HLC stamps as numbers, so they fit typed-array columns.
+ *
+ * A business date `YYYY-MM-DDTHH:MM:SS` becomes whole seconds since 2000-01-01T00:00:00
+ * read as UTC (years 2000-2999 fit a Float64 exactly), and its day is that divided by
+ * 86,400: number order is string order, and as-of filters compare Int32 days. An HLC
+ * `WWWWWWWWWWWWW-CCCC` becomes its milliseconds and its counter (the pair does not fit
+ * one Float64 exactly).
+ */
+import type { BusinessDate, Day } from '../core/types.ts';
+
+const DAY_S = 86_400;
+const EPOCH_2000_MS = Date.UTC(2000, 0, 1);
+
+/** Seconds since 2000-01-01 of a business date. The date must be well formed (validated upstream). */
+export function dateToSeconds(date: string): number {
+  const ms = Date.UTC(
+    Number(date.slice(0, 4)),
+    Number(date.slice(5, 7)) - 1,
+    Number(date.slice(8, 10)),
+    Number(date.slice(11, 13)),
+    Number(date.slice(14, 16)),
+    Number(date.slice(17, 19)),
+  );
+  return (ms - EPOCH_2000_MS) / 1000;
+}
+
+/** The business date of `dateToSeconds`'s output. */
+export function secondsToDate(seconds: number): BusinessDate {
+  return new Date(EPOCH_2000_MS + seconds * 1000).toISOString().slice(0, 19) as BusinessDate;
+}
+
+/** Day index (days since 2000-01-01) of a `YYYY-MM-DD` day or a business date. */
+export function dayIndexOf(day: Day | string): number {
+  return Math.round((Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) - EPOCH_2000_MS) / (DAY_S * 1000));
+}
+
+/** Day index of a date in seconds. */
+export function dayOfSeconds(seconds: number): number {
+  return Math.floor(seconds / DAY_S);
+}
+
+/** The wall-clock milliseconds of an HLC. */
+export function hlcMs(hlc: string): number {
+  return Number(hlc.slice(0, 13));
+}
+
+/** The logical counter of an HLC. */
+export function hlcCounter(hlc: string): number {
+  return Number(hlc.slice(14));
+}
+
+/** The HLC text of (ms, counter). */
+export function hlcText(ms: number, counter: number): string {
+  return `${String(ms).padStart(13, '0')}-${String(counter).padStart(4, '0')}`;
+}
