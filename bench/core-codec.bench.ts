@@ -7,13 +7,14 @@
  *   npx tsx bench/core-codec.bench.ts      (alone)
  *   npm run bench -- core-codec            (through the runner)
  */
+import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseCanonical, utf8 } from '../src/core/canonical.ts';
 import { devVerifier, encodeEntry, makeDevEntry } from '../src/core/entry.ts';
 import { formatHlc } from '../src/core/hlc.ts';
 import type { BookId, BusinessDate, Entry, EntryId, PeerId, Posting } from '../src/core/types.ts';
 import { validate } from '../src/core/validate.ts';
-import { heading, measure, report } from './lib.ts';
+import { type Measured, heading, median, report } from './lib.ts';
 
 const ENTRIES = 100_000;
 const RUNS = 5;
@@ -54,7 +55,7 @@ export function realisticTxns(count: number, seed = 42): Entry[] {
     postings.push({ account: 'Liabilities:VAT', amount: -vat });
     postings.unshift({ account: pick(TENDER), amount: total + vat });
     const wallMs = startMs + seq * 7_000;
-    const entry = makeDevEntry({
+    const entry: Entry = makeDevEntry({
       nonce: String(seq).padStart(21, 'N'),
       book: 'store-7.main' as BookId,
       kind: 'txn',
@@ -80,33 +81,49 @@ export async function run(): Promise<void> {
   const averageBytes = Math.round(bytes.reduce((sum, b) => sum + b.byteLength, 0) / ENTRIES);
   console.log(`  average entry: ${averageBytes} bytes of canonical UTF-8`);
   const options = { verify: devVerifier };
-  const opts = { runs: RUNS, items: ENTRIES };
   const decoder = new TextDecoder();
+  const refusedOf = (results: ReadonlyArray<{ ok: boolean }>): number => results.filter((r) => !r.ok).length;
 
-  const stringify = await measure('baseline: JSON.stringify', () => entries.map((e) => JSON.stringify(e)), opts);
-  report(stringify);
-  report(await measure('encodeEntry (canonical text)', () => entries.map(encodeEntry), opts), stringify);
+  const stringify = (): unknown => entries.map((e) => JSON.stringify(e));
+  await compare(['baseline: JSON.stringify', stringify], [['encodeEntry (canonical text)', () => entries.map(encodeEntry)]]);
 
-  const parse = await measure('baseline: JSON.parse (text)', () => jsonTexts.map((t) => JSON.parse(t) as unknown), opts);
-  report(parse);
-  report(await measure('parseCanonical (text)', () => texts.map(parseCanonical), opts), parse);
-  const parseBytes = await measure('baseline: TextDecoder + JSON.parse (bytes)', () => bytes.map((b) => JSON.parse(decoder.decode(b)) as unknown), opts);
-  report(parseBytes);
-  report(await measure('parseCanonical (bytes)', () => bytes.map(parseCanonical), opts), parseBytes);
+  const parseText = (): unknown => jsonTexts.map((t) => JSON.parse(t) as unknown);
+  await compare(['baseline: JSON.parse (text)', parseText], [['parseCanonical (text)', () => texts.map(parseCanonical)]]);
 
-  const accepted = { count: 0 };
-  const validateBytes = await measure(
-    'validate (bytes, devVerifier)',
-    () => {
-      accepted.count = 0;
-      for (const b of bytes) if (validate(b, options).ok) accepted.count++;
-    },
-    opts,
+  const parseBytes = (): unknown => bytes.map((b) => JSON.parse(decoder.decode(b)) as unknown);
+  await compare(
+    ['baseline: TextDecoder + JSON.parse (bytes)', parseBytes],
+    [
+      ['parseCanonical (bytes)', () => bytes.map(parseCanonical)],
+      ['validate (bytes, devVerifier)', () => bytes.map((b) => validate(b, options))],
+      ['validate (bytes, a verifier that says yes)', () => bytes.map((b) => validate(b, { verify: () => true }))],
+      ['validate (objects, devVerifier)', () => entries.map((e) => validate(e, options))],
+    ],
   );
-  report(validateBytes, parseBytes);
-  if (accepted.count !== ENTRIES) throw new Error(`validate refused ${ENTRIES - accepted.count} of the bench's own entries`);
-  report(await measure('validate (bytes, verifier always true)', () => bytes.map((b) => validate(b, { verify: () => true })), opts), parseBytes);
-  report(await measure('validate (objects, devVerifier)', () => entries.map((e) => validate(e, options)), opts), parseBytes);
+  const refused = refusedOf(bytes.map((b) => validate(b, options)));
+  if (refused > 0) throw new Error(`validate refused ${refused} of the bench's own entries`);
+}
+
+type Case = readonly [name: string, fn: () => unknown];
+
+/**
+ * Time a baseline and its subjects in alternating rounds (one untimed warm-up
+ * round first), so a neighbour's load on this shared machine hits them alike and
+ * the ratios stay meaningful even when the absolute figures wander.
+ */
+async function compare(baseline: Case, subjects: readonly Case[]): Promise<void> {
+  const all = [baseline, ...subjects];
+  const times = all.map(() => [] as number[]);
+  for (let round = 0; round <= RUNS; round++) {
+    for (const [i, [, fn]] of all.entries()) {
+      const start = performance.now();
+      await fn();
+      if (round > 0) times[i]!.push(performance.now() - start);
+    }
+  }
+  const measured: Measured[] = all.map(([name], i) => ({ name, medianMs: median(times[i]!), runs: RUNS, items: ENTRIES }));
+  report(measured[0]!);
+  for (const m of measured.slice(1)) report(m, measured[0]);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -66,6 +66,12 @@ const GLOBAL_OBJECTS = new Set(['globalThis', 'window', 'self', 'global']);
 interface ImportRef {
   specifier: string;
   line: number;
+  /**
+   * `import type` / `export type ... from` / `import('x').T` in a type: erased from the
+   * emitted JavaScript. (`import { type T }` is not: under verbatimModuleSyntax it
+   * still loads the module.)
+   */
+  typeOnly: boolean;
 }
 
 interface SourceInfo {
@@ -83,15 +89,16 @@ function lineOf(file: ts.SourceFile, node: ts.Node): number {
 /** Every module specifier a file names: static, re-export, dynamic, require and import types. */
 function collectImports(file: ts.SourceFile): ImportRef[] {
   const found: ImportRef[] = [];
-  const add = (node: ts.Node, spec: ts.Node | undefined): void => {
-    if (spec !== undefined && ts.isStringLiteralLike(spec)) found.push({ specifier: spec.text, line: lineOf(file, node) });
+  const add = (node: ts.Node, spec: ts.Node | undefined, typeOnly = false): void => {
+    if (spec !== undefined && ts.isStringLiteralLike(spec)) found.push({ specifier: spec.text, line: lineOf(file, node), typeOnly });
   };
   const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) add(node, node.moduleSpecifier);
+    if (ts.isImportDeclaration(node)) add(node, node.moduleSpecifier, node.importClause?.isTypeOnly === true);
+    else if (ts.isExportDeclaration(node)) add(node, node.moduleSpecifier, node.isTypeOnly);
     else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
-      add(node, node.moduleReference.expression);
+      add(node, node.moduleReference.expression, node.isTypeOnly);
     } else if (ts.isCallExpression(node) && isImportOrRequire(node.expression)) add(node, node.arguments[0]);
-    else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) add(node, node.argument.literal);
+    else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) add(node, node.argument.literal, true);
     ts.forEachChild(node, visit);
   };
   visit(file);
@@ -257,12 +264,18 @@ function findCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   return cycles;
 }
 
-/** The import graph among known files. */
+/**
+ * The runtime import graph among known files. Type-only imports are left out: they
+ * are erased before anything runs, so a module may name the type of the store it
+ * helps (`import type { QueryStore }`) without a load-order cycle. The layering
+ * check still counts them, so a type can never point up the layers.
+ */
 function importGraph(infos: readonly SourceInfo[]): Map<string, string[]> {
   const known = new Set(infos.map((i) => i.path));
   const graph = new Map<string, string[]>();
   for (const info of infos) {
-    const targets = info.imports.map((r) => resolveImport(info.path, r.specifier, known)).filter((t) => t !== undefined && known.has(t));
+    const runtime = info.imports.filter((r) => !r.typeOnly);
+    const targets = runtime.map((r) => resolveImport(info.path, r.specifier, known)).filter((t) => t !== undefined && known.has(t));
     graph.set(info.path, targets as string[]);
   }
   return graph;
@@ -391,17 +404,25 @@ describe('the checker itself (so this suite cannot pass by checking nothing)', (
     ]);
   });
 
-  it('finds cycles, including through re-exports and type imports', () => {
+  it('finds runtime cycles, through re-exports and inline type specifiers too', () => {
     const { infos } = fake({
       'src/core/a.ts': "import { b } from './b.ts';",
       'src/core/b.ts': "export { c } from './c.ts';",
-      'src/core/c.ts': "import type { A } from './a.ts';",
+      'src/core/c.ts': "import { type A } from './a.ts';",
       'src/core/d.ts': "import { a } from './a.ts';",
       'src/core/self.ts': "import { me } from './self.ts';",
+      'src/query/store.ts': "import { answer } from './answers.ts';",
+      'src/query/answers.ts': "import type { Store } from './store.ts'; export type { Store as S } from './store.ts';",
     });
     expect(findCycles(importGraph(infos))).toEqual([
       ['src/core/a.ts', 'src/core/b.ts', 'src/core/c.ts'],
       ['src/core/self.ts'],
+    ]);
+  });
+
+  it('counts type-only imports for the layers', () => {
+    expect(violationsIn({ 'src/core/x.ts': "import type { Journal } from '../journal/journal.ts';" })).toEqual([
+      "src/core/x.ts:1 imports '../journal/journal.ts': layer 'core' may not import layer 'journal'",
     ]);
   });
 });

@@ -172,12 +172,19 @@ function postingsOf(ctx: FoldContext, effective: Money['effective']): EffectiveP
   const postings: EffectivePosting[] = [];
   for (const { entry, effectiveDate } of effective) {
     const lines = entry.kind === 'txn' ? entry.body.postings : negated(ctx, entry as EntryOf<'negate'>);
-    const sorted = [...lines].sort((a, b) => compareStrings(a.account, b.account));
-    for (const p of sorted) {
+    for (const p of byAccount(lines)) {
       postings.push({ entry: entry.id, account: p.account, amount: BigInt(p.amount), effectiveDate, labelDate: entry.date, hlc: entry.hlc });
     }
   }
   return postings;
+}
+
+/** Postings in account order (a stable sort; most entries are written sorted already). */
+function byAccount(lines: readonly Posting[]): readonly Posting[] {
+  for (let i = 1; i < lines.length; i++) {
+    if (lines[i - 1]!.account > lines[i]!.account) return [...lines].sort((a, b) => compareStrings(a.account, b.account));
+  }
+  return lines;
 }
 
 /** The opposite of a negation's target's postings (the target is a held txn: checked before). */

@@ -4,9 +4,11 @@
  * they still have a canonical form), so the rule under test is the one that refuses,
  * not the id or signature check behind it.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { propertyRuns } from '../testing/runs.ts';
 import { canonicalString, utf8 } from './canonical.ts';
-import { devVerifier, encodeEntry, finishEntry, makeDevEntry } from './entry.ts';
+import { devVerifier, encodeEntry, entryIdOf, finishEntry, makeDevEntry, signingBytes } from './entry.ts';
 import { limits } from './limits.ts';
 import type { Refusal, RefusalCode } from './result.ts';
 import { KINDS, type BookId, type Entry, type Kind, type UnsignedEntry } from './types.ts';
@@ -112,6 +114,39 @@ describe('accepted input forms', () => {
     const entry = { ...sampleEntry('txn'), body: { postings: deep } };
     expectRefused(entry, 'too-deep');
     expectRefused(canonicalString({ ...sampleEntry('txn'), body: {} }).replace('"body":{}', `"body":${JSON.stringify({ postings: deep })}`), 'too-deep');
+  });
+});
+
+describe('id and signature cover exactly what entry.ts says', () => {
+  // Text full of look-alike fields: the validator cuts the id and signing texts out
+  // of the canonical text, and must agree with entryIdOf and signingBytes.
+  const tricky = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 30 }),
+    fc.constantFrom(',"id":"', '"id":"' + SAMPLE_ID_A + '"', ',"sig":"x"}', '"}', '\\', '\\"', '{"hlc":"1"}', '"sig":'),
+  );
+  const text = fc.array(tricky, { maxLength: 4 }).map((parts) => parts.join('').replace(/[\u0000-\u001F\u007F-\u009F]/g, ''));
+
+  it('for any memo, ref, reason and signature', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('txn', 'negate', 'retire') as fc.Arbitrary<Kind>, text, text, fc.string({ maxLength: 40 }), (kind, a, b, sig) => {
+        const unsigned = structuredClone(sampleUnsigned(kind)) as unknown as Record<string, any>;
+        const body = unsigned['body'];
+        if (kind === 'txn') {
+          body.memo = a.slice(0, limits.memoCharsMax);
+          body.ref = `R${b}`.slice(0, limits.refCharsMax);
+        } else body.reason = `R${a}${b}`.slice(0, limits.reasonCharsMax);
+        const entry = finishEntry(unsigned as unknown as UnsignedEntry, sig);
+        const messages: Uint8Array[] = [];
+        const verify = (message: Uint8Array) => (messages.push(message), true);
+        for (const input of [entry, encodeEntry(entry), utf8(encodeEntry(entry))]) {
+          expect(validate(input, { verify })).toEqual({ ok: true, value: entry });
+        }
+        for (const message of messages) expect(message).toEqual(signingBytes(entry));
+        // A wrong id is still caught, whatever the text looks like.
+        expect(validate({ ...entry, id: entryIdOf({ ...entry, sig: `${sig}x` }) }, { verify }).ok).toBe(false);
+      }),
+      { numRuns: propertyRuns() },
+    );
   });
 });
 

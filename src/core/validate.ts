@@ -8,10 +8,11 @@
  * then the body, then the id, the signature, and last the book (a genuine entry of
  * another book is reported as such).
  */
-import { canonicalString, isWellFormed, parseCanonical } from './canonical.ts';
-import { type Verifier, entryIdOf, signingBytes } from './entry.ts';
+import { canonicalString, isWellFormed, parseCanonical, utf8 } from './canonical.ts';
+import type { Verifier } from './entry.ts';
+import { sha256Hex } from './hash.ts';
 import { limits } from './limits.ts';
-import { type Refusal, type RefusalCode, type Result, ok, refuse } from './result.ts';
+import { type Refusal, type RefusalCode, type Result, assert, ok, refuse } from './result.ts';
 import type { BookId, Entry, Kind } from './types.ts';
 import { checkBody } from './validate-body.ts';
 import { checkEnvelope } from './validate-envelope.ts';
@@ -44,7 +45,7 @@ export function validate(input: unknown, options: ValidateOptions): Result<Entry
   const read = readInput(input);
   if (!read.ok) return read;
   try {
-    return checkEntry(read.value, options);
+    return checkEntry(read.value.value, read.value.text, options);
   } catch (error) {
     return refuse('shape', `${INTERNAL_FAULT} (${describe(error)}).`);
   }
@@ -55,16 +56,18 @@ export function decodeEntry(bytes: Uint8Array | string, options: ValidateOptions
   return validate(bytes, options);
 }
 
-function checkEntry(value: unknown, options: ValidateOptions): Result<Entry> {
+/** `text` is the canonical text of `value` (what the id and signature cover). */
+function checkEntry(value: unknown, text: string, options: ValidateOptions): Result<Entry> {
   const envelope = checkEnvelope(value);
   if (envelope) return { ok: false, refusal: envelope };
   const entry = value as JsonObject & Entry;
   const body = checkBody(entry.body, { kind: entry.kind as Kind, peer: entry.peer, seq: entry.seq });
   if (body) return { ok: false, refusal: body };
-  if (entryIdOf(entry) !== entry.id) {
+  const covered = coveredTexts(text, entry);
+  if (sha256Hex(covered.idText) !== entry.id) {
     return refuse('bad-id', "The entry's id does not match its content: it was altered or damaged on the way.", 'id');
   }
-  if (!signatureHolds(entry, options)) {
+  if (!signatureHolds(entry, utf8(covered.signingText), options)) {
     return refuse('bad-signature', `The signature does not prove that device ${quote(entry.peer)} wrote this entry.`, 'sig');
   }
   if (options.book !== undefined && entry.book !== options.book) {
@@ -73,19 +76,47 @@ function checkEntry(value: unknown, options: ValidateOptions): Result<Entry> {
   return ok(entry);
 }
 
+/**
+ * The texts the id and the signature cover (see entry.ts), cut out of the entry's
+ * canonical text rather than written twice more (that was 40% of the time of
+ * validation). Exact, because the text is canonical and the entry's shape is
+ * validated: keys are sorted, so `sig` is the last key and the top-level `id` is the
+ * last `,"id":"` in the text (only string and number fields follow it, and a raw
+ * quote cannot occur inside a JSON string). validate.test.ts checks the cut
+ * against entry.ts on entries whose text is full of look-alike fields.
+ */
+function coveredTexts(text: string, entry: Entry): { idText: string; signingText: string } {
+  const idField = `,"id":"${entry.id}"`;
+  const sigField = `,"sig":${JSON.stringify(entry.sig)}}`;
+  const idAt = text.lastIndexOf(',"id":"');
+  assert(idAt > 0 && text.startsWith(idField, idAt) && text.endsWith(sigField), 'canonical entry text has sorted id and sig');
+  const idText = text.slice(0, idAt) + text.slice(idAt + idField.length);
+  return { idText, signingText: `${idText.slice(0, idText.length - sigField.length)}}` };
+}
+
 /** Only `true` counts: a verifier that throws or answers anything else refuses. */
-function signatureHolds(entry: Entry, options: ValidateOptions): boolean {
+function signatureHolds(entry: Entry, message: Uint8Array, options: ValidateOptions): boolean {
   try {
-    return options.verify(signingBytes(entry), entry.sig, entry.peer) === true;
+    return options.verify(message, entry.sig, entry.peer) === true;
   } catch {
     return false;
   }
 }
 
+interface ReadEntry {
+  value: unknown;
+  /** The canonical text of `value`. */
+  text: string;
+}
+
+const textDecoder = new TextDecoder();
+
 /** Bytes and text go through the strict canonical parser; JS values are copied first. */
-function readInput(input: unknown): Result<unknown> {
+function readInput(input: unknown): Result<ReadEntry> {
   try {
-    if (typeof input === 'string' || input instanceof Uint8Array) return parseCanonical(input);
+    if (typeof input === 'string') return withText(parseCanonical(input), input);
+    // Decoded again only once the parser has accepted the bytes as canonical UTF-8.
+    if (input instanceof Uint8Array) return withText(parseCanonical(input), input);
     if (typeof input === 'object' && input !== null) return readValue(input);
     if (input === null || typeof input === 'number' || typeof input === 'boolean') {
       return refuse('shape', 'An entry must be a JSON object.');
@@ -103,7 +134,7 @@ function readInput(input: unknown): Result<unknown> {
  * cannot answer differently twice and a huge or cyclic value stops early), write
  * the copy canonically, then parse that text like bytes from a peer.
  */
-function readValue(input: object): Result<unknown> {
+function readValue(input: object): Result<ReadEntry> {
   const context: CopyContext = { budget: limits.entryBytesMax, path: [], refusal: undefined };
   let copy: unknown;
   try {
@@ -118,7 +149,12 @@ function readValue(input: object): Result<unknown> {
   } catch (error) {
     return refuse('not-canonical', `The entry has no canonical form: ${describe(error)}.`);
   }
-  return parseCanonical(text);
+  return withText(parseCanonical(text), text);
+}
+
+function withText(parsed: Result<unknown>, source: string | Uint8Array): Result<ReadEntry> {
+  if (!parsed.ok) return parsed;
+  return ok({ value: parsed.value, text: typeof source === 'string' ? source : textDecoder.decode(source) });
 }
 
 interface CopyContext {

@@ -4,8 +4,7 @@
  * written), a connection the browser closes, another tab writing, damaged blocks.
  * The same suite runs again in real Chromium (e2e/journal.spec.ts).
  */
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import FDBObjectStore from 'fake-indexeddb/lib/FDBObjectStore';
+import { IDBFactory, IDBKeyRange, IDBObjectStore as FakeObjectStore, forceCloseDatabase } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeEntry } from '../core/entry.ts';
 import { journalLimits } from '../core/limits.ts';
@@ -42,39 +41,40 @@ describe('idb journal (fake-indexeddb): conformance, blocks of 4 entries', () =>
 });
 
 /** Make the next `add`/`put` calls on the named stores fail as the browser would. */
-type Fault = { stores: string[]; kind: 'quota' | 'abort' | 'close'; connections?: IDBDatabase[] };
+interface Fault {
+  stores: string[];
+  kind: 'quota' | 'abort' | 'close';
+  connections?: IDBDatabase[];
+}
 let fault: Fault | undefined;
-const originalAdd = FDBObjectStore.prototype.add;
-const originalPut = FDBObjectStore.prototype.put;
-function faulty(original: typeof originalAdd) {
-  return function (this: FDBObjectStore, ...args: Parameters<typeof originalAdd>) {
-    if (fault !== undefined && fault.stores.includes(this.name)) {
-      const { kind } = fault;
-      if (kind === 'quota') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-      const tx = this.transaction;
-      const connections = fault.connections ?? [];
-      fault = undefined;
-      const request = original.apply(this, args);
-      // Like a browser that aborts the transaction later (a failed commit, a forced close).
-      queueMicrotask(() => {
-        tx.abort();
-        if (kind === 'close') for (const c of connections) forceClose(c);
-      });
-      return request;
-    }
-    return original.apply(this, args);
+type Write = IDBObjectStore['add'];
+const originalAdd: Write = FakeObjectStore.prototype.add;
+const originalPut: Write = FakeObjectStore.prototype.put;
+function faulty(original: Write): Write {
+  return function (this: IDBObjectStore, ...args: Parameters<Write>): IDBRequest<IDBValidKey> {
+    const now = fault;
+    if (now === undefined || !now.stores.includes(this.name)) return original.apply(this, args);
+    if (now.kind === 'quota') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    fault = undefined;
+    const tx = this.transaction;
+    const request = original.apply(this, args);
+    // Like a browser that aborts the transaction after the request (a failed commit, a forced close).
+    queueMicrotask(() => {
+      tx.abort();
+      if (now.kind === 'close') for (const c of now.connections ?? []) forceClose(c);
+    });
+    return request;
   };
 }
-FDBObjectStore.prototype.add = faulty(originalAdd);
-FDBObjectStore.prototype.put = faulty(originalPut);
+FakeObjectStore.prototype.add = faulty(originalAdd);
+FakeObjectStore.prototype.put = faulty(originalPut);
 afterEach(() => {
   fault = undefined;
 });
 
-/** What a browser does when it closes a connection on its own (WebKit, backgrounded page). */
+/** What a browser does when it closes a connection on its own (WebKit, backgrounded page): abort, close, tell. */
 function forceClose(connection: IDBDatabase): void {
-  connection.close();
-  connection.onclose?.call(connection, new Event('close'));
+  (forceCloseDatabase as unknown as (db: IDBDatabase) => void)(connection);
 }
 
 describe('idb journal (fake-indexeddb): storage failures write nothing', () => {

@@ -75,8 +75,17 @@ function makeJournal(db: JournalDb, deps: JournalDeps, initial: StoredState, blo
     if (db.isOpen()) db.close({ disableAutoOpen: false });
     await db.open();
   };
-  const lostConnection = (error: JournalError): boolean =>
-    error instanceof JournalClosedError || (error instanceof JournalAbortError && !db.isOpen());
+  /**
+   * Whether a failure came from a connection the browser closed. A forced close
+   * aborts the running transactions first and fires 'close' after, so an abort is
+   * judged only once the tasks already queued (that event) have run.
+   */
+  const lostConnection = async (error: JournalError): Promise<boolean> => {
+    if (error instanceof JournalClosedError) return true;
+    if (!(error instanceof JournalAbortError)) return false;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return !db.isOpen();
+  };
 
   const read = async <T>(fn: () => Promise<T>): Promise<T> => {
     if (closed) throw new JournalClosedError('the journal is closed');
@@ -84,7 +93,7 @@ function makeJournal(db: JournalDb, deps: JournalDeps, initial: StoredState, blo
       return await fn();
     } catch (error) {
       const e = toJournalError(error);
-      if (!lostConnection(e)) throw e;
+      if (!(await lostConnection(e))) throw e;
       await reconnect().catch((again: unknown) => {
         throw toJournalError(again);
       });
@@ -110,7 +119,7 @@ function makeJournal(db: JournalDb, deps: JournalDeps, initial: StoredState, blo
         if (++races > journalLimits.raceRetriesMax) throw new JournalAbortError(`lost ${races - 1} races to other writers`);
       } catch (error) {
         failure = toJournalError(error);
-        if (!lostConnection(failure) || ++losses >= journalLimits.writeAttemptsMax) throw failure;
+        if (!(await lostConnection(failure)) || ++losses >= journalLimits.writeAttemptsMax) throw failure;
       }
       try {
         if (failure !== undefined) await reconnect();

@@ -196,7 +196,7 @@ function addEntries(store: MemoryJournalStore, items: ReadonlyArray<{ entry: Ent
     store.texts.push(text);
     store.byId.set(entry.id, lsn);
     let seqs = store.bySeq.get(entry.peer);
-    if (seqs === undefined) store.bySeq.set(entry.peer, (seqs = new Map()));
+    if (seqs === undefined) store.bySeq.set(entry.peer, (seqs = new Map<number, number[]>()));
     seqs.set(entry.seq, [...(seqs.get(entry.seq) ?? []), lsn]);
   }
   for (const [peer, seqs] of seqsByAuthor(items.map((i) => i.entry))) {

@@ -8,9 +8,9 @@
  * Nonce, signature and book are not kept: the journal holds the entry itself.
  */
 import { KINDS } from '../core/types.ts';
-import type { Entry, Kind } from '../core/types.ts';
+import type { BusinessDate, Entry, EntryId, Hlc, Kind } from '../core/types.ts';
 import { Interner } from './accounts.ts';
-import { dateToSeconds, hlcCounter, hlcMs } from './codec.ts';
+import { dateToSeconds, hlcCounter, hlcMs, hlcText, secondsToDate } from './codec.ts';
 import { float64Column, int32Column, uint16Column, uint8Column, Column } from './columns.ts';
 import { IdTable } from './ids.ts';
 
@@ -22,6 +22,8 @@ export const NEGATE = KIND_CODE.negate;
 export class EntryTable {
   readonly ids = new IdTable();
   readonly peers = new Interner();
+  readonly books = new Interner();
+  readonly book = int32Column();
   readonly peer = int32Column();
   readonly seq = int32Column();
   readonly kind = uint8Column();
@@ -29,7 +31,7 @@ export class EntryTable {
   readonly hlcCounter = uint16Column();
   /** The entry's own business date, in seconds since 2000 (codec.ts). */
   readonly date = float64Column();
-  /** The id of the author's previous entry, as table index when held here, -1 for none, -2 when not held yet. */
+  /** The id of the author's previous entry: 8 words per row (zeros when `prevNull`). */
   readonly prevWords = new Column(Uint32Array, 8 * 1024);
   readonly prevNull = uint8Column();
   readonly memo: Array<string | undefined> = [];
@@ -44,6 +46,7 @@ export class EntryTable {
   /** Add an entry not held yet; returns its row. The caller checks `ids.indexOf` first. */
   add(entry: Entry): number {
     const row = this.ids.add(entry.id);
+    this.book.push(this.books.intern(entry.book));
     this.peer.push(this.peers.intern(entry.peer));
     this.seq.push(entry.seq);
     this.kind.push(KIND_CODE[entry.kind]);
@@ -62,20 +65,43 @@ export class EntryTable {
     return row;
   }
 
-  /** True when the entry at `row` names `prevRow`'s id as its prev. */
-  prevIs(row: number, prevRow: number): boolean {
-    if (this.prevNull.data[row] === 1) return false;
+  /** The prev id of the entry at `row`, or null. */
+  prevOf(row: number): EntryId | null {
+    if (this.prevNull.data[row] === 1) return null;
     const words = this.prevWords.data;
-    const id = this.ids.idAt(prevRow);
-    for (let w = 0; w < 8; w++) {
-      if (words[row * 8 + w] !== parseInt(id.slice(w * 8, w * 8 + 8), 16)) return false;
-    }
-    return true;
+    let out = '';
+    for (let w = 0; w < 8; w++) out += words[row * 8 + w]!.toString(16).padStart(8, '0');
+    return out as EntryId;
   }
 
-  /** True when the entry at `row` has no prev (an author's first entry). */
-  prevIsNull(row: number): boolean {
-    return this.prevNull.data[row] === 1;
+  /** The kind of the entry at `row`. */
+  kindOf(row: number): Kind {
+    return KINDS[this.kind.data[row]!]!;
+  }
+
+  /** The entry's hlc text. */
+  hlcOf(row: number): Hlc {
+    return hlcText(this.hlcMs.data[row]!, this.hlcCounter.data[row]!) as Hlc;
+  }
+
+  /** The entry's business date text. */
+  dateOf(row: number): BusinessDate {
+    return secondsToDate(this.date.data[row]!);
+  }
+
+  /** Order of two rows by (date, hlc, id): the journal's reading order. */
+  compareByDate(a: number, b: number): number {
+    return (
+      this.date.data[a]! - this.date.data[b]! ||
+      this.hlcMs.data[a]! - this.hlcMs.data[b]! ||
+      this.hlcCounter.data[a]! - this.hlcCounter.data[b]! ||
+      this.ids.compare(a, b)
+    );
+  }
+
+  /** Order of two rows by (hlc, id): the fold's tie-break order. */
+  compareByHlc(a: number, b: number): number {
+    return this.hlcMs.data[a]! - this.hlcMs.data[b]! || this.hlcCounter.data[a]! - this.hlcCounter.data[b]! || this.ids.compare(a, b);
   }
 
   #pushPrev(prev: string | null): void {
@@ -84,6 +110,8 @@ export class EntryTable {
     this.prevWords.length = base + 8;
     this.prevNull.push(prev === null ? 1 : 0);
     if (prev === null) return;
+    // A prev that is not a 64-hex id cannot name a held entry: keep zeros, never equal to a real id's words.
+    if (!/^[0-9a-f]{64}$/.test(prev)) return;
     for (let w = 0; w < 8; w++) this.prevWords.data[base + w] = parseInt(prev.slice(w * 8, w * 8 + 8), 16);
   }
 }

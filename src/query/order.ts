@@ -28,7 +28,8 @@ export class SortedIndex {
   /** Add a row. O(1) when it sorts at or after the last row. */
   insert(row: number): void {
     const n = this.#sorted.length;
-    if (this.#pending.length === 0 && (n === 0 || this.#order(this.#sorted.data[n - 1]!, row) <= 0)) {
+    // After a removal the last row may be one that is leaving: compare only at the next merge.
+    if (this.#pending.length === 0 && !this.#removed && (n === 0 || this.#order(this.#sorted.data[n - 1]!, row) <= 0)) {
       this.#sorted.push(row);
     } else {
       this.#pending.push(row);

@@ -35,8 +35,8 @@ export function balancesUpTo(cols: PostingColumns, accounts: number, asOfDay: nu
     if (day[i]! <= asOfDay) {
       const a = account[i]!;
       const x = amount[i]!;
-      sum[a] += x;
-      abs[a] += x < 0 ? -x : x;
+      sum[a]! += x;
+      abs[a]! += x < 0 ? -x : x;
     }
   }
   const out = new Array<bigint>(accounts);

@@ -24,6 +24,7 @@ import type {
   BusinessDate,
   Entry,
   EntryId,
+  EntryOf,
   EntryRef,
   Hlc,
   Kind,
@@ -48,23 +49,23 @@ export interface DeviceBuilder {
   head: EntryId | null;
   /** When true (default), the wall clock jumps forward to a business date ahead of it. */
   followDates: boolean;
-  txn(date: string, postings: Array<[string, number]>, memo?: string): Entry;
-  negate(target: Entry, date: string, reason?: string): Entry;
-  join(device: PeerId | string, roles?: Role[], date?: string): Entry;
-  retire(device: PeerId | string, lastSeq: number, date?: string): Entry;
+  txn(date: string, postings: Array<[string, number]>, memo?: string): EntryOf<'txn'>;
+  negate(target: Entry, date: string, reason?: string): EntryOf<'negate'>;
+  join(device: PeerId | string, roles?: Role[], date?: string): EntryOf<'join'>;
+  retire(device: PeerId | string, lastSeq: number, date?: string): EntryOf<'retire'>;
   /** This device hands over to `to`: it is retired at `lastSeq`, `to` takes its roles. */
-  succeed(to: PeerId | string, lastSeq: number, date?: string): Entry;
-  admit(target: Entry, date?: string): Entry;
-  close(period: string, date?: string): Entry;
-  ack(period: string, date?: string): Entry;
-  seal(body: SealBody, date?: string): Entry;
-  summary(body: SummaryBody, date?: string): Entry;
+  succeed(to: PeerId | string, lastSeq: number, date?: string): EntryOf<'succeed'>;
+  admit(target: Entry, date?: string): EntryOf<'admit'>;
+  close(period: string, date?: string): EntryOf<'close'>;
+  ack(period: string, date?: string): EntryOf<'ack'>;
+  seal(body: SealBody, date?: string): EntryOf<'seal'>;
+  summary(body: SummaryBody, date?: string): EntryOf<'summary'>;
   /**
    * Any kind and body, for adversarial tests. With `at`, the entry is written at that
    * explicit seq/prev (a fork, for equivocation) and the builder's own seq/head do
    * NOT move: the main chain continues as if the fork had not been written.
    */
-  raw<K extends Kind>(kind: K, body: BodyByKind[K], date: string, at?: { seq: number; prev: EntryId | null }): Entry;
+  raw<K extends Kind>(kind: K, body: BodyByKind[K], date: string, at?: { seq: number; prev: EntryId | null }): EntryOf<K>;
   /** Set the device's wall time (ms since the epoch); the next entry is stamped there. */
   clock(wallMs: number): void;
 }
@@ -112,7 +113,7 @@ export function device(book: BookId | string, peer: string, startMs: number = ST
         hlc: stamp(date as BusinessDate, builder.followDates),
         date: date as BusinessDate,
         body,
-      }) as Entry;
+      }) as EntryOf<typeof kind>;
       if (!fork) {
         builder.seq = seq;
         builder.head = entry.id;
@@ -171,7 +172,7 @@ export interface NewBookOptions {
 }
 
 /** A new book: its owner device and the genesis entry (seq 1), monthly and 28 days by default. */
-export function newBook(opts: NewBookOptions = {}): { book: BookId; owner: DeviceBuilder; genesis: Entry } {
+export function newBook(opts: NewBookOptions = {}): { book: BookId; owner: DeviceBuilder; genesis: EntryOf<'book'> } {
   const book = (opts.book ?? 'book-1') as BookId;
   const owner = device(book, opts.owner ?? 'owner', opts.startMs ?? START_MS);
   const genesis = owner.raw(

@@ -1,0 +1,174 @@
+/**
+ * The journal in headless Chromium, on a persistent profile (real disk), each
+ * figure beside its baseline from the same run:
+ *
+ * - append latency with strict durability, p50 and p99, beside a raw IndexedDB
+ *   strict put of the same bytes (goal: within 1.5x of raw);
+ * - bulk ingest of 100k entries from a peer (validated), beside raw IndexedDB bulk
+ *   writes of the same bytes (goal: at least 0.8x raw throughput);
+ * - cold start to the first balances (open, load every entry, sum by account) at
+ *   100k (goal: under 1 s) and 1M entries (goal: under 8 s), beside reading the
+ *   same entries one row each.
+ *
+ *   npx tsx bench/journal.browser.bench.ts      (alone)
+ *   npm run bench -- journal                    (through the runner)
+ *
+ * Environment: DAYBOOK_BENCH_1M=0 skips the 1M cold start (it fills 1M entries
+ * first, a few minutes); DAYBOOK_BENCH_BLOCKS=256,1024,4096 measures cold start at
+ * 100k for several block sizes (how journalLimits.blockEntries was chosen).
+ */
+import { rmSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { BrowserContext, Page } from 'playwright-core';
+import { firstPage, freshProfile, launchPersistent } from '../e2e/support/chromium.ts';
+import { buildPages, serveHarness, type HarnessServer } from '../e2e/support/serve.ts';
+import { journalLimits } from '../src/core/limits.ts';
+import type { JournalBench } from './harness/journal-bench-page.ts';
+import { heading, median, percentile, report, type Measured } from './lib.ts';
+
+const RUNS = 5;
+const INGEST_ENTRIES = 100_000;
+const MILLION = 1_000_000;
+
+declare global {
+  interface Window {
+    bench: JournalBench;
+  }
+}
+
+/** One browser on one profile; `restart` closes it and opens it again on the same disk. */
+class Bench {
+  context!: BrowserContext;
+  page!: Page;
+  constructor(
+    readonly server: HarnessServer,
+    readonly profile: string,
+  ) {}
+  async start(): Promise<void> {
+    this.context = await launchPersistent(this.profile);
+    this.page = await firstPage(this.context);
+    await this.load();
+  }
+  async load(): Promise<void> {
+    await this.page.goto(this.server.url('journal-bench'));
+    await this.page.waitForFunction(() => document.title === 'bench harness ready');
+  }
+  async restart(): Promise<void> {
+    await this.context.close();
+    await this.start();
+  }
+}
+
+function ms(name: string, values: readonly number[], items?: number): Measured {
+  const m: Measured = { name, medianMs: median(values), runs: values.length };
+  if (items !== undefined) m.items = items;
+  return m;
+}
+
+async function appendLatency(b: Bench): Promise<void> {
+  heading('Append latency, strict durability (each call awaited; 5 rounds of 100, alternating with the baseline)');
+  const times = await b.page.evaluate((size) => window.bench.appendLatency(5, 100, size), journalLimits.blockEntries);
+  const line = (name: string, values: number[]): string =>
+    `  ${name.padEnd(40)} p50 ${percentile(values, 50).toFixed(2).padStart(7)} ms   p99 ${percentile(values, 99).toFixed(2).padStart(7)} ms   (n=${values.length})`;
+  console.log(line('journal.append (sign, validate, commit)', times.journal));
+  console.log(line('baseline: raw IndexedDB strict put', times.raw));
+  const p50 = percentile(times.journal, 50) / percentile(times.raw, 50);
+  const p99 = percentile(times.journal, 99) / percentile(times.raw, 99);
+  console.log(`  ratio to raw: p50 ${p50.toFixed(2)}x, p99 ${p99.toFixed(2)}x   goal: within 1.5x`);
+}
+
+async function bulkIngest(b: Bench): Promise<void> {
+  heading(`Bulk ingest of ${INGEST_ENTRIES / 1000}k entries from a peer (validated, ${journalLimits.ingestBatchMax} per transaction, strict)`);
+  const prepareMs = await b.page.evaluate((n) => window.bench.prepare(n), INGEST_ENTRIES);
+  console.log(`  (setup: made and signed ${INGEST_ENTRIES} entries in ${prepareMs.toFixed(0)} ms)`);
+  const ours: number[] = [];
+  const raw: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    raw.push(await b.page.evaluate((size) => window.bench.rawBulk('raw-bulk', size), journalLimits.ingestBatchMax));
+    const done = await b.page.evaluate((size) => window.bench.ingest('ingest-100k', size), journalLimits.blockEntries);
+    if (done.accepted !== INGEST_ENTRIES) throw new Error(`ingest accepted ${done.accepted}`);
+    ours.push(done.ms);
+  }
+  const base = ms('baseline: raw IndexedDB bulk put, same bytes', raw, INGEST_ENTRIES);
+  const mine = ms('journal.ingest (validate, dedup, rows + blocks)', ours, INGEST_ENTRIES);
+  report(base);
+  report(mine, base);
+  console.log(`  throughput ratio to raw: ${(base.medianMs / mine.medianMs).toFixed(2)}x   goal: at least 0.8x`);
+}
+
+/** Cold start of journal `name` after a browser restart, `runs` times; returns the in-page figures. */
+async function coldStarts(b: Bench, name: string, blockEntries: number, runs: number): Promise<{ ms: number[]; nav: number[]; entries: number }> {
+  const out = { ms: [] as number[], nav: [] as number[], entries: 0 };
+  for (let run = 0; run < runs; run++) {
+    await b.restart();
+    const r = await b.page.evaluate(([n, size]) => window.bench.coldStart(n, size), [name, blockEntries] as const);
+    out.ms.push(r.ms);
+    out.nav.push(r.sinceNavigationMs);
+    out.entries = r.entries;
+  }
+  return out;
+}
+
+async function coldStart100k(b: Bench): Promise<void> {
+  heading(`Cold start at ${INGEST_ENTRIES / 1000}k entries to the first balances (browser restarted before each run)`);
+  // The ingest bench left 'ingest-100k' with 100k entries in the configured layout.
+  const ours = await coldStarts(b, 'ingest-100k', journalLimits.blockEntries, RUNS);
+  const rows: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    await b.restart();
+    rows.push((await b.page.evaluate(() => window.bench.rowsColdStart('ingest-100k'))).ms);
+  }
+  await b.page.evaluate(() => window.bench.naiveFill('naive-100k'));
+  const naive: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    await b.restart();
+    naive.push((await b.page.evaluate(() => window.bench.naiveColdStart('naive-100k'))).ms);
+  }
+  const row = ms('baseline: same entries, one text row each', rows, INGEST_ENTRIES);
+  report(ms('baseline: naive layout, one object row each (Dexie)', naive, INGEST_ENTRIES));
+  report(row);
+  report(ms(`journal (blocks of ${journalLimits.blockEntries} + tail)`, ours.ms, ours.entries), row, 'under 1000 ms');
+  report(ms('  the same, counted from navigation start', ours.nav, ours.entries), undefined, 'under 1000 ms');
+}
+
+async function blockSweep(b: Bench, sizes: number[]): Promise<void> {
+  heading(`Block size sweep: cold start at ${INGEST_ENTRIES / 1000}k entries`);
+  for (const size of sizes) {
+    const name = `sweep-${size}`;
+    await b.page.evaluate(([n, s]) => window.bench.ingest(n, s), [name, size] as const);
+    const r = await coldStarts(b, name, size, 3);
+    report(ms(`blocks of ${size}`, r.ms, r.entries));
+    await b.page.evaluate((n) => window.bench.deleteDb(n), name);
+  }
+}
+
+async function coldStartMillion(b: Bench): Promise<void> {
+  heading('Cold start at 1M entries to the first balances (browser restarted before each run)');
+  const fillMs = await b.page.evaluate(([n, size]) => window.bench.fill('journal-1m', n, size), [MILLION, journalLimits.blockEntries] as const);
+  console.log(`  (setup: made, signed and ingested 1M entries in ${(fillMs / 1000).toFixed(1)} s; usage ${((await b.page.evaluate(() => window.bench.usage())) / 2 ** 20).toFixed(0)} MiB)`);
+  const ours = await coldStarts(b, 'journal-1m', journalLimits.blockEntries, 3);
+  report(ms(`journal (blocks of ${journalLimits.blockEntries} + tail)`, ours.ms, ours.entries), undefined, 'under 8000 ms');
+  report(ms('  the same, counted from navigation start', ours.nav, ours.entries), undefined, 'under 8000 ms');
+}
+
+export async function run(): Promise<void> {
+  await buildPages();
+  const server = await serveHarness();
+  const profile = freshProfile('bench-journal');
+  const b = new Bench(server, profile);
+  try {
+    await b.start();
+    await appendLatency(b);
+    await bulkIngest(b);
+    await coldStart100k(b);
+    const sweep = (process.env['DAYBOOK_BENCH_BLOCKS'] ?? '').split(',').filter(Boolean).map(Number);
+    if (sweep.length > 0) await blockSweep(b, sweep);
+    if (process.env['DAYBOOK_BENCH_1M'] !== '0') await coldStartMillion(b);
+  } finally {
+    await b.context?.close().catch(() => undefined);
+    await server.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await run();

@@ -1,0 +1,200 @@
+/**
+ * The query store at scale: the trial balance over 1M postings beside the core fold's
+ * trialBalance and a Map-over-objects loop, the apply rate of the fast path, the cost
+ * of one structural batch (a negation, which asks the fold), and memory per entry
+ * with 1M entries held.
+ *
+ *   npx tsx --expose-gc bench/query.bench.ts   (alone)
+ *   npm run bench -- query                     (through the runner)
+ *
+ * Goals (issue): trial balance over 1M postings under 25 ms; under 300 bytes per
+ * entry at 1M entries.
+ */
+import { pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { makeDevEntry } from '../src/core/entry.ts';
+import { fold } from '../src/core/fold.ts';
+import { formatHlc } from '../src/core/hlc.ts';
+import { trialBalance } from '../src/core/queries.ts';
+import type { BookId, BusinessDate, Entry, EntryId, PeerId, Posting } from '../src/core/types.ts';
+import { QueryStore } from '../src/query/store.ts';
+import { heading, measure, report } from './lib.ts';
+
+const RUNS = 7;
+const TILLS = 4;
+const DAYS = 365;
+const START_MS = Date.UTC(2025, 0, 1);
+const BOOK = 'store-7.main' as BookId;
+const ACCOUNTS_SALES = ['Income:Sales:Coffee', 'Income:Sales:Pastry', 'Income:Sales:Sandwiches', 'Income:Sales:Groceries', 'Income:Sales:Drinks'];
+const ACCOUNTS_TENDER = ['Assets:Cash:Till-1', 'Assets:Cash:Till-2', 'Assets:Card-Clearing', 'Assets:Vouchers'];
+const MEMOS = ['Counter sale', 'Two coffees and a croissant', 'Lunch menu, table 4', 'Weekly groceries, loyalty card'];
+
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Author {
+  peer: PeerId;
+  seq: number;
+  prev: EntryId | null;
+}
+
+/** A book written by an owner and TILLS tills, txns spread evenly over DAYS days, in time order. */
+class Generator {
+  readonly random = seeded(7);
+  readonly owner: Author = { peer: 'owner' as PeerId, seq: 0, prev: null };
+  readonly tills: Author[] = Array.from({ length: TILLS }, (_, i) => ({ peer: `till-${i + 1}` as PeerId, seq: 0, prev: null }));
+  made = 0;
+
+  constructor(readonly total: number) {}
+
+  write<K extends Entry['kind']>(author: Author, kind: K, body: Extract<Entry, { kind: K }>['body'], wallMs: number): Entry {
+    author.seq++;
+    const entry = makeDevEntry({
+      nonce: String(this.made++).padStart(21, 'N'),
+      book: BOOK,
+      kind,
+      peer: author.peer,
+      seq: author.seq,
+      prev: author.prev,
+      hlc: formatHlc(wallMs, 0),
+      date: new Date(wallMs).toISOString().slice(0, 19) as BusinessDate,
+      body,
+    } as never) as Entry;
+    author.prev = entry.id;
+    return entry;
+  }
+
+  /** Genesis and the tills' joins. */
+  start(): Entry[] {
+    const out = [this.write(this.owner, 'book', { name: 'Bench store', currency: 'EUR', timezone: 'UTC', period: 'month', windowDays: 28 }, START_MS)];
+    for (const till of this.tills) out.push(this.write(this.owner, 'join', { device: till.peer, name: till.peer, key: '', roles: [] }, START_MS + 1000));
+    return out;
+  }
+
+  /** The txn number `i` of `total`: two postings, a unique memo. */
+  txn(i: number): Entry {
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(this.random() * items.length)]!;
+    const wallMs = START_MS + 60_000 + Math.floor((i / this.total) * DAYS * 86_400_000);
+    const amount = 100 + Math.floor(this.random() * 9_900);
+    const postings: Posting[] = [
+      { account: pick(ACCOUNTS_TENDER), amount },
+      { account: pick(ACCOUNTS_SALES), amount: -amount },
+    ];
+    return this.write(this.tills[i % TILLS]!, 'txn', { postings, memo: `${pick(MEMOS)} #${i}` }, wallMs);
+  }
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function heapBytes(): number {
+  gc?.();
+  gc?.();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+function dayAt(fraction: number): string {
+  return new Date(START_MS + Math.floor(fraction * DAYS) * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Trial balance over 1M postings: the store, the core fold's trialBalance, and a Map loop. */
+async function trialBalances(): Promise<void> {
+  const txns = 500_000;
+  heading(`query store: trial balance over ${(2 * txns) / 1e6}M postings (${txns / 1000}k txns, ${DAYS} days), median of ${RUNS} runs`);
+  const gen = new Generator(txns);
+  const all = gen.start();
+  const store = new QueryStore();
+  store.load(all);
+  let applyMs = 0;
+  for (let i = 0; i < txns; i += 1000) {
+    const batch: Entry[] = [];
+    for (let j = i; j < Math.min(txns, i + 1000); j++) batch.push(gen.txn(j));
+    all.push(...batch);
+    const t = performance.now();
+    store.apply(batch);
+    applyMs += performance.now() - t;
+    if (!store.lastApply.fast) throw new Error('a plain batch took the slow path');
+  }
+  console.log(`  fast path: ${txns / 1000}k txns applied in batches of 1000 in ${applyMs.toFixed(0)} ms (${((txns / applyMs) * 1000 / 1000).toFixed(0)}k entries/s), ${store.folds} fold(s)`);
+
+  const foldStart = performance.now();
+  const ledger = fold(all);
+  console.log(`  core fold of ${all.length} entries (what one structural batch costs today): ${((performance.now() - foldStart) / 1000).toFixed(1)} s`);
+
+  const last = dayAt(1);
+  const mid = dayAt(0.5);
+  for (const day of [last, mid]) {
+    const mine = store.trialBalance(day);
+    const theirs = trialBalance(ledger, day);
+    if (JSON.stringify(mine, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) !== JSON.stringify(theirs, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) {
+      throw new Error(`store and fold disagree on the trial balance as of ${day}`);
+    }
+  }
+
+  // The baseline of DESIGN.md's spike: a Map keyed by account over posting objects.
+  const objects = ledger.postings.map((p) => ({ account: p.account, amount: Number(p.amount), day: p.effectiveDate.slice(0, 10) }));
+  const mapLoop = (asOf: string): Map<string, number> => {
+    const sums = new Map<string, number>();
+    for (const p of objects) if (p.day <= asOf) sums.set(p.account, (sums.get(p.account) ?? 0) + p.amount);
+    return sums;
+  };
+  const opts = { runs: RUNS, items: objects.length };
+  for (const [label, day] of [['mid-year (scan)', mid], ['last day (running totals)', last]] as const) {
+    const baseline = await measure(`baseline: Map over posting objects, ${label}`, () => mapLoop(day), opts);
+    report(baseline);
+    report(await measure(`core trialBalance(ledger), ${label}`, () => trialBalance(ledger, day), opts), baseline);
+    report(await measure(`store.trialBalance, ${label}`, () => store.trialBalance(day), opts), baseline, '< 25 ms');
+  }
+  report(await measure('store.register, last page of Assets:Card-Clearing', () => store.register('Assets:Card-Clearing', { offset: 124_900, limit: 100 }), { runs: RUNS }));
+  report(await measure('store.search memo "table 4" (first 50 and total)', () => store.search({ memo: 'table 4' }), { runs: RUNS }));
+  report(await measure('store.totalsByDay over the year', () => store.totalsByDay(), { runs: RUNS }));
+
+  // One structural batch: a negation asks the fold today.
+  const target = all[all.length - 10]!;
+  const negate = gen.write(gen.tills[0]!, 'negate', { target: { peer: target.peer, seq: target.seq, id: target.id }, reason: 'bench' }, START_MS + DAYS * 86_400_000);
+  const t = performance.now();
+  store.apply([negate]);
+  console.log(`  one negation (slow path: fold over the set rebuilt from the columns): ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+
+/** Memory per entry with 1M entries held (the store alone: batches are dropped once applied). */
+async function memory(): Promise<void> {
+  const entries = 1_000_000;
+  heading(`query store: memory with ${entries / 1e6}M txn entries (2 postings, unique memo ~35 chars)`);
+  if (gc === undefined) console.log('  (gc not exposed: run with --expose-gc for a steady figure)');
+  const gen = new Generator(entries);
+  const before = heapBytes();
+  const store = new QueryStore();
+  store.load(gen.start());
+  for (let i = 0; i < entries; i += 10_000) {
+    const batch: Entry[] = [];
+    for (let j = i; j < Math.min(entries, i + 10_000); j++) batch.push(gen.txn(j));
+    store.apply(batch);
+  }
+  const after = heapBytes();
+  const perEntry = (after - before) / store.size;
+  const columns = store.entries.ids.byteCapacity + store.books.byteCapacity;
+  console.log(`  ${store.size} entries, ${store.books.postings.count} posting rows, ${store.folds} fold(s)`);
+  console.log(`  heap + array buffers: ${((after - before) / 1e6).toFixed(0)} MB, ${perEntry.toFixed(0)} bytes per entry  goal: < 300`);
+  console.log(`  of which id table + posting columns reserved: ${(columns / 1e6).toFixed(0)} MB (${(columns / store.size).toFixed(0)} B/entry, growth by doubling included)`);
+  // Keep the store alive until measured.
+  if (store.size === 0) throw new Error('empty store');
+}
+
+export async function run(): Promise<void> {
+  await trialBalances();
+  gc?.();
+  await memory();
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await run();
+}

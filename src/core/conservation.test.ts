@@ -1,0 +1,150 @@
+/**
+ * Conservation: the books never create or lose money. Every effective txn sums to
+ * zero, so the trial balance balances at every date; a negation and its target net
+ * to zero; late entries move money between periods, never in or out; and the
+ * all-time totals equal what the generator knows it recorded.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { propertyRuns } from '../testing/runs.ts';
+import { endOfDay, periodOf, periodStart } from './dates.ts';
+import { fold } from './fold.ts';
+import type { EffectivePosting, Ledger } from './ledger.ts';
+import { balancesAsOf, trialBalance } from './queries.ts';
+import { storeHistory, type StoreHistory } from './testing/arbitraries.ts';
+import type { Entry, EntryId, Posting } from './types.ts';
+
+const FOREVER = '2999-12-31';
+
+/** Per-account sums of postings, zero sums dropped, in account order. */
+function sums(lines: Iterable<{ account: string; amount: bigint | number }>): Array<[string, bigint]> {
+  const by = new Map<string, bigint>();
+  for (const { account, amount } of lines) by.set(account, (by.get(account) ?? 0n) + BigInt(amount));
+  return [...by].filter(([, amount]) => amount !== 0n).sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+function postingsBy(ledger: Ledger): Map<EntryId, EffectivePosting[]> {
+  const by = new Map<EntryId, EffectivePosting[]>();
+  for (const p of ledger.postings) by.set(p.entry, [...(by.get(p.entry) ?? []), p]);
+  return by;
+}
+
+function txnPostings(entry: Entry): Posting[] {
+  if (entry.kind !== 'txn') throw new Error(`expected a txn, got ${entry.kind}`);
+  return entry.body.postings;
+}
+
+const note = (h: StoreHistory): string => `ops:\n${h.log.join('\n')}`;
+
+describe('conservation', () => {
+  it('the trial balance balances at every date, and final periods close on the as-of balances', () => {
+    fc.assert(
+      fc.property(storeHistory(), (history) => {
+        const ledger = fold(history.entries);
+        for (const day of [...history.days, FOREVER]) {
+          const tb = trialBalance(ledger, day);
+          expect(tb.debitTotal, `${day}\n${note(history)}`).toBe(tb.creditTotal);
+          expect(tb.lines.reduce((s, l) => s + l.debit - l.credit, 0n)).toBe(0n);
+          expect(tb.lines.every((l) => (l.debit === 0n) !== (l.credit === 0n))).toBe(true);
+        }
+        for (const period of ledger.periods.filter((p) => p.status === 'final')) {
+          const closing = (period.closingBalances ?? []).map((b): [string, bigint] => [b.account, b.amount]);
+          expect(closing, note(history)).toEqual([...balancesAsOf(ledger, period.period)]);
+          expect(closing.reduce((s, [, a]) => s + a, 0n)).toBe(0n);
+        }
+      }),
+      { numRuns: propertyRuns() },
+    );
+  });
+
+  it('postings are exactly those of effective entries, a negation exactly opposite to its target', () => {
+    fc.assert(
+      fc.property(storeHistory(), (history) => {
+        const ledger = fold(history.entries);
+        const byEntry = postingsBy(ledger);
+        const negationsOf = new Map<EntryId, EntryId[]>();
+        for (const [id, view] of ledger.entries) {
+          const own = byEntry.get(id) ?? [];
+          const effective = view.state.status === 'effective';
+          expect(own.length > 0, `${id} ${view.state.status}\n${note(history)}`).toBe(effective);
+          for (const p of own) {
+            expect(p.effectiveDate).toBe(view.effectiveDate);
+            expect(p.labelDate).toBe(view.entry.date);
+            // Carry-forward and negations only ever move an effect later, never earlier.
+            expect(p.effectiveDate >= p.labelDate).toBe(true);
+          }
+          if (!effective) continue;
+          const entry = view.entry;
+          if (entry.kind === 'txn') expect(sums(own)).toEqual(sums(entry.body.postings));
+          if (entry.kind !== 'negate') continue;
+          negationsOf.set(entry.body.target.id, [...(negationsOf.get(entry.body.target.id) ?? []), id]);
+          const target = ledger.entries.get(entry.body.target.id);
+          expect(target?.state.status, note(history)).toBe('effective');
+          expect(target?.negatedBy).toBe(id);
+          expect(view.effectiveDate! >= target!.effectiveDate!).toBe(true);
+          const opposite = txnPostings(target!.entry).map((p) => ({ account: p.account, amount: -p.amount }));
+          expect(sums(own)).toEqual(sums(opposite));
+          expect(sums([...own, ...(byEntry.get(target!.entry.id) ?? [])])).toEqual([]);
+        }
+        // One negation per target takes effect; the others point at it as duplicates.
+        for (const [target, effective] of negationsOf) {
+          expect(effective.length, note(history)).toBe(1);
+          for (const dup of ledger.entries.get(target)!.duplicateNegations ?? []) {
+            expect(ledger.entries.get(dup)!.state).toEqual({ status: 'duplicate', of: effective[0] });
+          }
+        }
+      }),
+      { numRuns: propertyRuns() },
+    );
+  });
+
+  it('late entries land at the start of a later period, keeping their own date as a label', () => {
+    fc.assert(
+      fc.property(storeHistory(), (history) => {
+        const ledger = fold(history.entries);
+        for (const view of ledger.entries.values()) {
+          if (view.late === undefined) continue;
+          const { labelPeriod, into } = view.late;
+          expect(labelPeriod).toBe(periodOf(view.entry.date, 'day'));
+          expect(into > labelPeriod, note(history)).toBe(true);
+          if (view.state.status === 'effective') expect(view.effectiveDate! >= periodStart(into)).toBe(true);
+          // Not in the books of its own day: as-of queries use the effective date.
+          if (view.effectiveDate !== undefined) expect(view.effectiveDate > endOfDay(labelPeriod)).toBe(true);
+        }
+      }),
+      { numRuns: propertyRuns() },
+    );
+  });
+
+  it('the all-time totals are the effective txns not negated, computed from their bodies', () => {
+    fc.assert(
+      fc.property(storeHistory(), (history) => {
+        const ledger = fold(history.entries);
+        const standing = [...ledger.entries.values()].filter(
+          (v) => v.entry.kind === 'txn' && v.state.status === 'effective' && v.negatedBy === undefined,
+        );
+        const expected = sums(standing.flatMap((v) => txnPostings(v.entry)));
+        expect([...balancesAsOf(ledger, FOREVER)], note(history)).toEqual(expected);
+        expect(sums(ledger.postings)).toEqual(expected);
+      }),
+      { numRuns: propertyRuns() },
+    );
+  });
+
+  it('an honest store: totals equal every txn ever rung up, less those negated (generator model)', () => {
+    // Without retires, forks or admits, and with the window wider than the run, the
+    // generator alone knows the answer: no txn is held, and each negated txn nets out
+    // however many devices negated it.
+    fc.assert(
+      fc.property(storeHistory({ benign: true, windowDays: 28 }), (history) => {
+        const negated = new Set(history.entries.flatMap((e) => (e.kind === 'negate' ? [e.body.target.id] : [])));
+        const standing = history.entries.filter((e) => e.kind === 'txn' && !negated.has(e.id));
+        const expected = sums(standing.flatMap(txnPostings));
+        const ledger = fold(history.entries);
+        expect([...balancesAsOf(ledger, FOREVER)], note(history)).toEqual(expected);
+        expect(history.sealRefusals, 'an honest closer can always seal').toEqual([]);
+      }),
+      { numRuns: propertyRuns() },
+    );
+  });
+});

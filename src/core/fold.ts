@@ -1,0 +1,154 @@
+/**
+ * The fold: THE definition of the books, a pure function of the SET of entries.
+ * Any peer holding the same set computes the same Ledger, whatever the order,
+ * duplication or delay of arrival. Everything else (query store, hub, screens) is
+ * checked against it.
+ *
+ * Stages, each in its own file:
+ *   fold-chain     dedup, (hlc, id) order, author chains, equivocation, cuts
+ *   fold-seals     the seal chain, each seal judged by the roster within its cut
+ *   fold-roster    the roster over the whole set (covered entries judged by their seal)
+ *   fold-money     txn, negate, admit -> states, effective dates, postings
+ *   fold-periods   closing / sealed / final periods, digests
+ *   fold-summaries summary verdicts
+ * Entries are assumed individually valid (validate.ts); the fold never throws on a
+ * set of valid entries, however adversarial.
+ */
+import { dateSkewAlarm } from './hlc.ts';
+import { limits } from './limits.ts';
+import { isPeriodId, nextPeriod } from './dates.ts';
+import { canonicalString } from './canonical.ts';
+import { buildChains, type ChainIndex } from './fold-chain.ts';
+import { standing, type FoldContext } from './fold-context.ts';
+import { foldMoney } from './fold-money.ts';
+import { compareStrings } from './fold-order.ts';
+import { foldPeriods } from './fold-periods.ts';
+import { computeRoster, isRosterEntry, type Roster } from './fold-roster.ts';
+import { buildSealChain, firstCover } from './fold-seals.ts';
+import { foldSummaries } from './fold-summaries.ts';
+import type { Alarm, BookSettings, EntryState, EntryView, Ledger } from './ledger.ts';
+import type { Entry, EntryId, EntryOf } from './types.ts';
+
+/** The books of a set of entries. Entries repeated (same id) count once. */
+export function fold(entries: Iterable<Entry>): Ledger {
+  return foldWith(entries, true);
+}
+
+/**
+ * The books without verifying summaries (their views are left empty): for folding a
+ * subset (a cut, a hypothetical seal) where the summaries are not the question.
+ */
+export function foldBooks(entries: Iterable<Entry>): Ledger {
+  return foldWith(entries, false);
+}
+
+function foldWith(entries: Iterable<Entry>, verifySummaries: boolean): Ledger {
+  const chains = buildChains(entries);
+  const genesis = chains.sorted.find((e): e is EntryOf<'book'> => e.kind === 'book' && e.seq === 1);
+  if (genesis === undefined) return withoutGenesis(chains);
+  const settings: BookSettings = { ...genesis.body, owner: genesis.peer, genesis: genesis.id };
+  const inBook = chains.sorted.filter((e) => e.book === genesis.book);
+  const rosterEntries = inBook.filter(isRosterEntry);
+  const seals = buildSealChain(chains, settings, genesis, rosterEntries);
+  const sealRosters = new Map<EntryId, Roster>();
+  for (const e of rosterEntries) {
+    const k = firstCover(chains, seals.seals, e);
+    if (k !== Infinity) sealRosters.set(e.id, seals.seals[k]!.roster);
+  }
+  const roster = computeRoster(genesis, rosterEntries, { judgedBy: (e) => sealRosters.get(e.id), heldFrom: chains.heldFrom });
+  const ctx: FoldContext = { chains, settings, genesis, seals, roster: roster.members };
+  const money = foldMoney(ctx, inBook);
+
+  const states = new Map<EntryId, EntryState>();
+  for (const [id, state] of roster.states) states.set(id, state);
+  for (const [id, state] of seals.states) states.set(id, state);
+  for (const [id, view] of money.views) states.set(id, view.state);
+  for (const entry of chains.sorted) if (!states.has(entry.id)) states.set(entry.id, otherState(ctx, entry));
+
+  const recorded = <K extends 'close' | 'ack' | 'summary'>(kind: K): Array<EntryOf<K>> =>
+    chains.sorted.filter((e) => e.kind === kind && states.get(e.id)!.status === 'recorded') as Array<EntryOf<K>>;
+  const { periods, alarms: disagreements } = foldPeriods(ctx, money, { closes: recorded('close'), acks: recorded('ack') });
+
+  const views = new Map<EntryId, EntryView>();
+  for (const entry of chains.sorted) views.set(entry.id, { ...money.views.get(entry.id), entry, state: states.get(entry.id)! });
+  const lastSeal = seals.seals[seals.seals.length - 1];
+  const ledger: Ledger = {
+    settings,
+    entries: views,
+    postings: money.postings,
+    frontier: chains.frontier,
+    roster: roster.members,
+    summaries: [],
+    periods,
+    firstOpenPeriod: lastSeal === undefined ? undefined : nextPeriod(lastSeal.period),
+    alarms: sortAlarms([...chains.equivocations, ...seals.conflicts, ...disagreements, ...skewAlarms(chains)]),
+  };
+  if (!verifySummaries) return ledger;
+  const summaries = foldSummaries(chains, ledger, money, recorded('summary'), (subset) => foldWith(subset, false));
+  return { ...ledger, summaries };
+}
+
+/** State of a book, close, ack or summary entry, or of an entry from another book. */
+function otherState(ctx: FoldContext, entry: Entry): EntryState {
+  if (entry.book !== ctx.genesis.book) return { status: 'invalid', reason: 'entry of another book' };
+  if (entry.kind === 'book') return entry.id === ctx.genesis.id ? { status: 'recorded' } : { status: 'invalid', reason: 'second genesis' };
+  const author = standing(ctx, entry, entry.kind === 'close');
+  if (!author.ok) return author.state;
+  if (entry.kind === 'close' || entry.kind === 'ack') {
+    if (!isPeriodId(entry.body.period, ctx.settings.period)) {
+      return { status: 'invalid', reason: `the period ${entry.body.period} is not a ${ctx.settings.period} of this book` };
+    }
+    const roles = author.roster.get(entry.peer)?.roles ?? [];
+    if (entry.kind === 'close' && !roles.includes('owner') && !roles.includes('closer')) {
+      return { status: 'invalid', reason: 'only the owner or a closer may close a period' };
+    }
+  }
+  return { status: 'recorded' };
+}
+
+/** Without a genesis nothing can be judged: every entry waits for it. */
+function withoutGenesis(chains: ChainIndex): Ledger {
+  const entries = new Map<EntryId, EntryView>();
+  for (const entry of chains.sorted) entries.set(entry.id, { entry, state: { status: 'pending', reason: 'book genesis not held' } });
+  return {
+    settings: undefined,
+    entries,
+    postings: [],
+    frontier: chains.frontier,
+    roster: new Map(),
+    summaries: [],
+    periods: [],
+    firstOpenPeriod: undefined,
+    alarms: sortAlarms([...chains.equivocations, ...skewAlarms(chains)]),
+  };
+}
+
+/**
+ * hlc.ts's dateSkewAlarm for every entry. It parses the full date; most entries are
+ * recorded within a day of their date, so a cheap bound first (the end of the
+ * entry's day against its hlc wall time) rules them out without parsing.
+ */
+function skewAlarms(chains: ChainIndex): Alarm[] {
+  const alarms: Alarm[] = [];
+  const dayEndMs = new Map<string, number>();
+  for (const entry of chains.sorted) {
+    const day = entry.date.slice(0, 10);
+    let endMs = dayEndMs.get(day);
+    if (endMs === undefined) dayEndMs.set(day, (endMs = Date.parse(`${day}T00:00:00Z`) + DAY_MS));
+    const wallMs = Number(entry.hlc.slice(0, 13));
+    if (endMs - wallMs - ZONE_AHEAD_MAX_MS <= limits.dateAheadAlarmMs) continue;
+    const detail = dateSkewAlarm(entry);
+    if (detail !== undefined) alarms.push({ kind: 'clock-skew', entry: entry.id, detail });
+  }
+  return alarms;
+}
+
+const DAY_MS = 86_400_000;
+/** As in hlc.ts: no zone runs more than 14 h ahead of UTC. */
+const ZONE_AHEAD_MAX_MS = 14 * 3_600_000;
+
+/** Alarms in one order for every peer: by their canonical text. */
+function sortAlarms(alarms: Alarm[]): Alarm[] {
+  const keyed = alarms.map((alarm) => ({ alarm, key: canonicalString(alarm) }));
+  return keyed.sort((a, b) => compareStrings(a.key, b.key)).map((k) => k.alarm);
+}

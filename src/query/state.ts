@@ -1,0 +1,89 @@
+/**
+ * What became of each entry (the fold's EntryView without the entry), as columns.
+ * Almost every entry is an effective txn or a recorded entry: a status byte and an
+ * effective date cover it. The rest (reasons, late info, negation links) are rare and
+ * kept in maps by row.
+ */
+import type { EntryState, EntryView, LateInfo } from '../core/ledger.ts';
+import type { EntryId } from '../core/types.ts';
+import { float64Column, uint8Column } from './columns.ts';
+import type { IdTable } from './ids.ts';
+import { dateToSeconds, secondsToDate } from './codec.ts';
+
+export const STATUSES = ['effective', 'recorded', 'pending', 'held', 'invalid', 'duplicate'] as const;
+export type Status = (typeof STATUSES)[number];
+export const EFFECTIVE = 0;
+export const RECORDED = 1;
+const STATUS_CODE = Object.fromEntries(STATUSES.map((s, i) => [s, i])) as Record<Status, number>;
+
+/** An entry's view as the fold gives it, minus the entry itself. */
+export type StateView = Omit<EntryView, 'entry'>;
+
+export class EntryStates {
+  readonly status = uint8Column();
+  /** Effective date in seconds since 2000, NaN when the entry has none. */
+  readonly effSec = float64Column();
+  /** Full states for the statuses that carry a reason. */
+  readonly details = new Map<number, EntryState>();
+  readonly late = new Map<number, LateInfo>();
+  /** Target row -> the row of the negation in effect against it. */
+  readonly negatedBy = new Map<number, number>();
+  /** Target row -> rows of duplicate negations, in id order. */
+  readonly duplicates = new Map<number, number[]>();
+
+  /** Add a row for a new entry, pending until judged. */
+  push(): void {
+    const row = this.status.push(STATUS_CODE.pending);
+    this.effSec.push(Number.NaN);
+    this.details.set(row, { status: 'pending', reason: 'not judged yet' });
+  }
+
+  /** A plain txn: effective at its own date (seconds), nothing else. */
+  setEffective(row: number, effSec: number): void {
+    this.status.data[row] = EFFECTIVE;
+    this.effSec.data[row] = effSec;
+    this.details.delete(row);
+  }
+
+  /** Set row's view from the fold's. `ids` resolves ids of the negation links. */
+  set(row: number, view: StateView, ids: IdTable): void {
+    const code = STATUS_CODE[view.state.status];
+    this.status.data[row] = code;
+    if (code > RECORDED) this.details.set(row, view.state);
+    else this.details.delete(row);
+    this.effSec.data[row] = view.effectiveDate === undefined ? Number.NaN : dateToSeconds(view.effectiveDate);
+    setOrDelete(this.late, row, view.late);
+    setOrDelete(this.negatedBy, row, view.negatedBy === undefined ? undefined : ids.indexOf(view.negatedBy));
+    setOrDelete(this.duplicates, row, view.duplicateNegations?.map((id) => ids.indexOf(id)));
+  }
+
+  /** The fold's view of row (fields in the fold's order, absent ones left out). */
+  view(row: number, ids: IdTable): StateView {
+    const view: StateView = { state: this.state(row) };
+    const eff = this.effSec.data[row]!;
+    if (!Number.isNaN(eff)) view.effectiveDate = secondsToDate(eff);
+    const late = this.late.get(row);
+    if (late !== undefined) view.late = late;
+    const by = this.negatedBy.get(row);
+    if (by !== undefined) view.negatedBy = ids.idAt(by) as EntryId;
+    const dups = this.duplicates.get(row);
+    if (dups !== undefined) view.duplicateNegations = dups.map((r) => ids.idAt(r) as EntryId);
+    return view;
+  }
+
+  state(row: number): EntryState {
+    const code = this.status.data[row]!;
+    if (code === EFFECTIVE) return { status: 'effective' };
+    if (code === RECORDED) return { status: 'recorded' };
+    return this.details.get(row)!;
+  }
+
+  statusOf(row: number): Status {
+    return STATUSES[this.status.data[row]!]!;
+  }
+}
+
+function setOrDelete<V>(map: Map<number, V>, row: number, value: V | undefined): void {
+  if (value === undefined) map.delete(row);
+  else map.set(row, value);
+}

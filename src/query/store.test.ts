@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import { stateDigest } from '../core/digest.ts';
+import { fold } from '../core/fold.ts';
+import { limits } from '../core/limits.ts';
+import { register, trialBalance } from '../core/queries.ts';
+import { sealBody } from '../core/reconcile.ts';
+import { device, newBook, type DeviceBuilder } from '../core/testing/build.ts';
+import type { Entry } from '../core/types.ts';
+import { QueryStore } from './store.ts';
+
+const sell = (d: DeviceBuilder, date: string, amount: number, memo?: string): Entry =>
+  d.txn(date, [['Assets:Cash', amount], ['Income:Sales', -amount]], memo);
+
+function shop() {
+  const { book, owner, genesis } = newBook();
+  const t1 = device(book, 'T1');
+  const t2 = device(book, 'T2');
+  const base = [genesis, owner.join('T1'), owner.join('T2')];
+  return { book, owner, t1, t2, base };
+}
+
+/** The store and the fold agree on everything the digest covers. */
+function expectSameBooks(store: QueryStore, entries: Entry[]): void {
+  expect(stateDigest(store.toLedger())).toBe(stateDigest(fold(entries)));
+}
+
+describe('QueryStore', () => {
+  it('appends plain txns without a fold, one batch at a time', () => {
+    const { t1, t2, base } = shop();
+    const store = new QueryStore();
+    store.load(base);
+    const all = [...base];
+    for (let i = 1; i <= 20; i++) {
+      const e = sell(i % 2 === 0 ? t1 : t2, `2025-01-${String(i).padStart(2, '0')}T10:00:00`, i * 100, `sale ${i}`);
+      all.push(e);
+      expect(store.apply([e])).toBe(1);
+      expect(store.lastApply.fast).toBe(true);
+    }
+    expect(store.folds).toBe(1);
+    expect(store.balancesAsOf('2025-01-10')).toEqual([
+      { account: 'Assets:Cash', amount: 5500n },
+      { account: 'Income:Sales', amount: -5500n },
+    ]);
+    expect(store.trialBalance('2025-01-31')).toEqual(trialBalance(fold(all), '2025-01-31'));
+    expectSameBooks(store, all);
+  });
+
+  it('ignores entries it already holds', () => {
+    const { t1, base } = shop();
+    const store = new QueryStore();
+    const sale = sell(t1, '2025-01-02T10:00:00', 100);
+    store.load([...base, sale]);
+    let calls = 0;
+    store.subscribe({ type: 'balances', asOf: '2025-01-31' }, () => calls++);
+    expect(store.apply([structuredClone(sale), ...base])).toBe(0);
+    expect(calls).toBe(1);
+    expect(store.size).toBe(4);
+  });
+
+  it('takes a negation out of the books, and shows a twin as a duplicate', () => {
+    const { t1, t2, base } = shop();
+    const sale = sell(t1, '2025-01-02T10:00:00', 100);
+    const store = new QueryStore();
+    store.load([...base, sale]);
+    const n1 = t1.negate(sale, '2025-01-03T10:00:00');
+    const n2 = t2.negate(sale, '2025-01-03T10:00:00');
+    store.apply([n1, n2]);
+    expect(store.lastApply.fast).toBe(false);
+    expect(store.balancesAsOf('2025-01-02')).toEqual([
+      { account: 'Assets:Cash', amount: 100n },
+      { account: 'Income:Sales', amount: -100n },
+    ]);
+    expect(store.balancesAsOf('2025-01-03')).toEqual([]);
+    const [chosen, twin] = n1.hlc < n2.hlc || (n1.hlc === n2.hlc && n1.id < n2.id) ? [n1, n2] : [n2, n1];
+    expect(store.negations()).toEqual([{ target: sale.id, negatedBy: chosen.id, duplicates: [twin.id] }]);
+    expect(store.entry(twin.id)?.state).toEqual({ status: 'duplicate', of: chosen.id });
+    expectSameBooks(store, [...base, sale, n1, n2]);
+  });
+
+  it('carries a late entry into the first open period and holds one beyond the window', () => {
+    const { owner, t1, t2, base } = shop();
+    const jan = sell(t1, '2025-01-10T10:00:00', 100);
+    const sealed = [...base, jan];
+    const seal = owner.seal(sealBody(fold(sealed), '2025-01', owner.peer), '2025-02-01T09:00:00');
+    const store = new QueryStore();
+    store.load([...sealed, seal]);
+    // T2 writes in January but only syncs after the seal: late, landing on 2025-02-01.
+    const late = sell(t2, '2025-01-20T10:00:00', 7);
+    store.apply([late]);
+    expect(store.lastApply.fast).toBe(false);
+    expect(store.late().map((e) => [e.id, e.late, e.effectiveDate])).toEqual([[late.id, { labelPeriod: '2025-01', into: '2025-02', provisional: true }, '2025-02-01T00:00:00']]);
+    expect(store.balancesAsOf('2025-01-31')).toEqual([
+      { account: 'Assets:Cash', amount: 100n },
+      { account: 'Income:Sales', amount: -100n },
+    ]);
+    expect(store.periods()[0]?.status).toBe('final');
+    expectSameBooks(store, [...sealed, seal, late]);
+  });
+
+  it('does not take the fast path for an entry that completes a seal cut, even one dated after the period', () => {
+    const { owner, t1, base } = shop();
+    const jan = sell(t1, '2025-01-10T10:00:00', 100);
+    const feb = sell(t1, '2025-02-01T08:00:00', 5);
+    const held = [...base, jan, feb];
+    // The closer seals January holding T1's February entry: it lies within the cut.
+    const seal = owner.seal(sealBody(fold(held), '2025-01', owner.peer), '2025-02-01T09:00:00');
+    const store = new QueryStore();
+    store.load([...base, jan, seal]);
+    expect(store.periods()[0]?.status).toBe('sealed');
+    store.apply([feb]);
+    expect(store.lastApply.fast).toBe(false);
+    expect(store.periods()[0]?.status).toBe('final');
+    expectSameBooks(store, [...held, seal]);
+  });
+
+  it('pages a register with true running balances', () => {
+    const { t1, base } = shop();
+    const sales = [1, 2, 3, 4, 5].map((d) => sell(t1, `2025-01-0${d}T10:00:00`, d * 10));
+    const store = new QueryStore();
+    store.load([...base, ...sales]);
+    const page = store.register('Assets:Cash', { from: '2025-01-02', offset: 1, limit: 2 });
+    expect(page.total).toBe(4);
+    expect(page.rows.map((r) => [r.amount, r.running])).toEqual([
+      [30n, 60n],
+      [40n, 100n],
+    ]);
+    expect(page).toEqual(register(fold([...base, ...sales]), 'Assets:Cash', { from: '2025-01-02', offset: 1, limit: 2 }));
+  });
+
+  it('keeps sums exact past 2^53', () => {
+    const { t1, base } = shop();
+    const store = new QueryStore();
+    store.load(base);
+    const big = limits.amountAbsMax;
+    const entries = [sell(t1, '2025-01-01T10:00:00', 1)];
+    for (let i = 0; i < 9_500; i++) entries.push(sell(t1, '2025-01-02T10:00:00', big));
+    store.apply(entries);
+    const expected = 1n + 9_500n * BigInt(big);
+    expect(expected > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true);
+    expect(store.balancesAsOf('2025-01-02')).toEqual([
+      { account: 'Assets:Cash', amount: expected },
+      { account: 'Income:Sales', amount: -expected },
+    ]);
+    expect(store.balancesAsOf('2025-01-01')[0]).toEqual({ account: 'Assets:Cash', amount: 1n });
+    expect(store.register('Assets:Cash', { offset: 9_500 }).rows[0]?.running).toBe(expected);
+    expect(store.totalsByAccount()).toEqual([
+      { account: 'Assets:Cash', debit: expected, credit: 0n, net: expected },
+      { account: 'Income:Sales', debit: 0n, credit: expected, net: -expected },
+    ]);
+  });
+
+  it('searches by memo, account, amount, author and date', () => {
+    const { t1, t2, base } = shop();
+    const a = sell(t1, '2025-01-02T10:00:00', 100, 'Coffee and CAKE');
+    const b = t2.txn('2025-01-03T10:00:00', [['Assets:Card', 2500], ['Income:Sales', -2500]], 'cake');
+    const c = sell(t2, '2025-01-04T10:00:00', 999, 'tea');
+    const store = new QueryStore();
+    store.load([...base, a, b, c]);
+    const ids = (f: Parameters<QueryStore['search']>[0]) => store.search(f).rows.map((r) => r.id);
+    expect(ids({ memo: 'cake' })).toEqual([a.id, b.id]);
+    expect(ids({ account: 'Assets:Card' })).toEqual([b.id]);
+    expect(ids({ amount: { min: 500, max: 1000 } })).toEqual([c.id]);
+    expect(ids({ author: 'T2', from: '2025-01-04' })).toEqual([c.id]);
+    expect(store.search({ kinds: ['txn'], limit: 1, offset: 1 })).toEqual({ rows: [store.entry(b.id)], total: 3 });
+  });
+
+  it('keeps quarantine records as given, newest last', () => {
+    const store = new QueryStore();
+    const reason = { code: 'invalid-json' as const, message: 'The entry is not valid JSON.' };
+    store.applyQuarantine([{ raw: '{', reason, from: 'T9', atMs: 1 }]);
+    store.applyQuarantine([{ raw: '[', reason, from: 'T9', atMs: 2, no: 7, truncated: false }]);
+    expect(store.quarantine().map((r) => r.raw)).toEqual(['{', '[']);
+  });
+
+  it('answers for entries whose book genesis is not held yet, then for all once it arrives', () => {
+    const { t1, base } = shop();
+    const sale = sell(t1, '2025-01-02T10:00:00', 100);
+    const store = new QueryStore();
+    store.load([sale, ...base.slice(1)]);
+    expect(store.entry(sale.id)?.state).toEqual({ status: 'pending', reason: 'book genesis not held' });
+    expect(store.balancesAsOf('2025-01-02')).toEqual([]);
+    store.apply([base[0]!]);
+    expect(store.entry(sale.id)?.state).toEqual({ status: 'effective' });
+    expectSameBooks(store, [...base, sale]);
+  });
+});

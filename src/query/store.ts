@@ -1,0 +1,396 @@
+/**
+ * The query store: the books in memory, loaded once from the journal and then kept
+ * up to date batch by batch, answering every screen's question without a fold.
+ *
+ *   load(entries)            at start: one fold of the whole set
+ *   apply(entries)           each new or ingested batch (duplicates ignored)
+ *   applyQuarantine(records) refusals the journal kept aside
+ *
+ * Two paths keep it equal to the core's fold (the reference, checked by
+ * equivalence.test.ts). The common one: a batch of plain txns (structure.ts says
+ * exactly which) is appended in O(postings), touching no other entry. Any other batch
+ * (a negation, a seal, a join, a fork, a gap filled, a late entry) changes the state of
+ * other entries in ways only the fold defines, so the store asks the core's fold over
+ * the set, rebuilt from its columns, and then moves only the entries whose state
+ * changed. See the report in the module README for what that costs.
+ */
+import { fold } from '../core/fold.ts';
+import { dateSkewAlarm } from '../core/hlc.ts';
+import type { AccountAmount, Alarm, AuthorFrontier, Ledger, PeriodView, RegisterPage, RosterMember, SummaryView, TrialBalance } from '../core/ledger.ts';
+import type { BusinessDate, Day, Entry, EntryId, PeerId, PeriodId } from '../core/types.ts';
+import { Books, emptyTouch, type MoneyTouch } from './books.ts';
+import { dateToSeconds } from './codec.ts';
+import { EntryTable, NEGATE, TXN } from './entries.ts';
+import { LiveQueries, type Listener } from './live.ts';
+import { answerQuery, mayChange, type Change, type Query } from './live-query.ts';
+import { accountTotals, dayTotals, periodContent, registerPage, sortAlarms, type AccountTotal, type DayTotal, type RangeOptions } from './answers.ts';
+import { Quarantine, type QuarantineRecord } from './quarantine.ts';
+import { searchEntries, type SearchFilter, type SearchPage } from './search.ts';
+import { allSkeletons } from './skeleton.ts';
+import { EFFECTIVE, EntryStates, type StateView, type Status } from './state.ts';
+import { Structure, type TxnFacts } from './structure.ts';
+import { SortedIndex } from './order.ts';
+import { sameAnswer } from './same.ts';
+
+/** An entry as the store shows it: its envelope and what became of it. */
+export interface EntryInfo extends StateView {
+  id: EntryId;
+  kind: Entry['kind'];
+  peer: PeerId;
+  seq: number;
+  date: BusinessDate;
+  hlc: string;
+  memo?: string;
+}
+
+export interface NegationRow {
+  target: EntryId;
+  negatedBy?: EntryId;
+  duplicates: EntryId[];
+}
+
+/** Counters of the last apply, for figures and tests. */
+export interface ApplyStats {
+  added: number;
+  fast: boolean;
+}
+
+export class QueryStore {
+  readonly entries = new EntryTable();
+  readonly states = new EntryStates();
+  readonly books: Books;
+  readonly structure = new Structure();
+  readonly #skew = new Map<number, string>();
+  readonly #byDate: SortedIndex;
+  readonly #quarantine = new Quarantine();
+  readonly #live: LiveQueries<Query, Change>;
+  #alarms: Alarm[] | undefined;
+  /** Folds of the whole set made so far (load included): the slow path's count. */
+  folds = 0;
+  lastApply: ApplyStats = { added: 0, fast: true };
+
+  constructor() {
+    this.books = new Books(this.entries, () => this.states.effSec.data);
+    this.#byDate = new SortedIndex((a, b) => this.entries.compareByDate(a, b), () => true);
+    this.#live = new LiveQueries({ answer: (q) => answerQuery(this, q), mayChange });
+  }
+
+  /** Load the journal's entries at start (into an empty store). */
+  load(entries: Iterable<Entry>): void {
+    const all = [...entries];
+    const rows = this.#addNew(all);
+    this.#absorb(fold(all), emptyTouch());
+  }
+
+  /**
+   * Apply a batch of new or ingested entries (duplicates of held ones are ignored) and
+   * notify the live queries it affects. Entries must be individually valid (the
+   * journal validated them). Returns the rows added.
+   */
+  apply(entries: readonly Entry[]): number {
+    const rows = this.#addNew(entries);
+    if (rows.length === 0) {
+      this.lastApply = { added: 0, fast: true };
+      return 0;
+    }
+    const touch = emptyTouch();
+    const fast = this.#tryPlain(rows, touch);
+    if (!fast) this.#refold(touch);
+    this.lastApply = { added: rows.length, fast };
+    this.#alarms = undefined;
+    const accounts = new Set([...touch.accounts].map((a) => this.books.accounts.name(a)));
+    this.#live.notify({ minDay: touch.minDay, maxDay: touch.maxDay, accounts, entries: true, structure: !fast, quarantine: false });
+    return rows.length;
+  }
+
+  /** Keep refused inputs aside (the journal's quarantine records) and notify. */
+  applyQuarantine(records: readonly QuarantineRecord[]): void {
+    if (records.length === 0) return;
+    this.#quarantine.add(records);
+    this.#live.notify({ minDay: 1, maxDay: 0, accounts: new Set(), entries: false, structure: false, quarantine: true });
+  }
+
+  /** Hear `query`'s answer now and whenever it changes. Returns the unsubscribe function. */
+  subscribe(query: Query, listener: Listener): () => void {
+    return this.#live.subscribe(query, listener);
+  }
+
+  get liveEvaluations(): number {
+    return this.#live.evaluations;
+  }
+
+  // ---- answers -------------------------------------------------------------
+
+  /** Balance per account at the end of `day` (effective dates), account order, zeros left out. */
+  balancesAsOf(day: Day): AccountAmount[] {
+    const sums = this.books.balancesAsOf(day);
+    const names = this.books.accounts;
+    const out: AccountAmount[] = [];
+    sums.forEach((amount, a) => {
+      if (amount !== 0n) out.push({ account: names.name(a), amount });
+    });
+    return out.sort((x, y) => (x.account < y.account ? -1 : x.account > y.account ? 1 : 0));
+  }
+
+  /** The trial balance at the end of `day`, as the core's trialBalance computes it. */
+  trialBalance(day: Day): TrialBalance {
+    const lines: TrialBalance['lines'] = [];
+    let debitTotal = 0n;
+    let creditTotal = 0n;
+    for (const { account, amount } of this.balancesAsOf(day)) {
+      const debit = amount > 0n ? amount : 0n;
+      const credit = amount < 0n ? -amount : 0n;
+      lines.push({ account, debit, credit });
+      debitTotal += debit;
+      creditTotal += credit;
+    }
+    return { asOf: day, lines, debitTotal, creditTotal };
+  }
+
+  /** An account's register, paged, with true running balances (as the core's register). */
+  register(account: string, opts: RangeOptions & { offset?: number; limit?: number } = {}): RegisterPage {
+    return registerPage(this, account, opts);
+  }
+
+  /** Journal search; see SearchFilter. */
+  search(filter: SearchFilter = {}): SearchPage {
+    return searchEntries(this, this.#byDate.rows(), filter);
+  }
+
+  /** Debit and credit totals per effective day in [from, to] (optionally of one account). */
+  totalsByDay(opts: RangeOptions & { account?: string } = {}): DayTotal[] {
+    return dayTotals(this.books, opts);
+  }
+
+  /** Movement per account over effective days in [from, to]. */
+  totalsByAccount(opts: RangeOptions = {}): AccountTotal[] {
+    return accountTotals(this.books, opts);
+  }
+
+  /** Every txn with a negation: the one in effect and the duplicates to review, by target id. */
+  negations(): NegationRow[] {
+    const targets = new Set([...this.states.negatedBy.keys(), ...this.states.duplicates.keys()]);
+    const ids = this.entries.ids;
+    const rows = [...targets].map((t): NegationRow => {
+      const row: NegationRow = { target: ids.idAt(t) as EntryId, duplicates: (this.states.duplicates.get(t) ?? []).map((r) => ids.idAt(r) as EntryId) };
+      const by = this.states.negatedBy.get(t);
+      if (by !== undefined) row.negatedBy = ids.idAt(by) as EntryId;
+      return row;
+    });
+    return rows.sort((a, b) => (a.target < b.target ? -1 : 1));
+  }
+
+  /** Late entries (dated in a sealed period, beyond its cut), by id. */
+  late(): EntryInfo[] {
+    return this.#infos([...this.states.late.keys()]);
+  }
+
+  /** Entries with a given status (held, pending, invalid, duplicate...), by id. */
+  withStatus(status: Status): EntryInfo[] {
+    if (status === 'effective' || status === 'recorded') {
+      const rows: number[] = [];
+      const code = status === 'effective' ? EFFECTIVE : EFFECTIVE + 1;
+      for (let r = 0; r < this.entries.size; r++) if (this.states.status.data[r] === code) rows.push(r);
+      return this.#infos(rows);
+    }
+    return this.#infos([...this.states.details.keys()].filter((r) => this.states.statusOf(r) === status));
+  }
+
+  /** Entries held for review (late beyond the window, retired, equivocating, target held). */
+  held(): EntryInfo[] {
+    return this.withStatus('held');
+  }
+
+  /** Summaries with their verdicts and the exact differing entries, as the fold gives them. */
+  summaries(): readonly SummaryView[] {
+    return this.structure.summaries;
+  }
+
+  /**
+   * Periods (closing with acks, sealed, final with closing balances and digest), as the
+   * fold gives them. A final period's `content` (every entry id in it) is large, so it
+   * is included only when asked for.
+   */
+  periods(opts: { content?: boolean } = {}): PeriodView[] {
+    if (opts.content !== true) return this.structure.periods;
+    return this.structure.periods.map((p) => (p.status === 'final' ? { ...p, content: periodContent(this, p.period) } : p));
+  }
+
+  /** The closing balances of a final period, or undefined. */
+  closingBalances(period: PeriodId): AccountAmount[] | undefined {
+    return this.structure.periods.find((p) => p.period === period)?.closingBalances;
+  }
+
+  firstOpenPeriod(): PeriodId | undefined {
+    return this.structure.firstOpenPeriod;
+  }
+
+  /** Refused inputs, oldest first. */
+  quarantine(): readonly QuarantineRecord[] {
+    return this.#quarantine.records();
+  }
+
+  /** One entry and what became of it, or undefined when not held. */
+  entry(id: string): EntryInfo | undefined {
+    const row = this.entries.ids.indexOf(id);
+    return row < 0 ? undefined : this.info(row);
+  }
+
+  /** What is held from each author, by peer. */
+  frontier(): AuthorFrontier[] {
+    // Copies: the fast path moves the frontier in place, and live queries compare answers.
+    const copies = [...this.structure.frontier.values()].map((f) => ({ ...f, missing: f.missing.map((m) => ({ ...m })) }));
+    return copies.sort((a, b) => (a.peer < b.peer ? -1 : 1));
+  }
+
+  roster(): RosterMember[] {
+    return [...this.structure.roster.values()];
+  }
+
+  /** Every alarm (equivocation, seal conflict or disagreement, clock skew), in the fold's order. */
+  alarms(): Alarm[] {
+    if (this.#alarms === undefined) {
+      const skew: Alarm[] = [...this.#skew].map(([row, detail]) => ({ kind: 'clock-skew', entry: this.entries.ids.idAt(row) as EntryId, detail }));
+      this.#alarms = sortAlarms([...this.structure.alarms, ...skew]);
+    }
+    return this.#alarms;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The entry at `row` as shown. */
+  info(row: number): EntryInfo {
+    const e = this.entries;
+    const info: EntryInfo = {
+      id: e.ids.idAt(row) as EntryId,
+      kind: e.kindOf(row),
+      peer: e.peers.name(e.peer.data[row]!) as PeerId,
+      seq: e.seq.data[row]!,
+      date: e.dateOf(row),
+      hlc: e.hlcOf(row),
+      ...this.states.view(row, e.ids),
+    };
+    const memo = e.memo[row];
+    if (memo !== undefined) info.memo = memo;
+    return info;
+  }
+
+  /**
+   * The books as a Ledger, for the core's stateDigest and for tests. Builds a view of
+   * every entry: O(entries), meant for checks, not for screens.
+   */
+  toLedger(): Ledger {
+    const skeletons = allSkeletons(this.entries, this.books);
+    const views = new Map(skeletons.map((entry, row) => [entry.id, { ...this.states.view(row, this.entries.ids), entry }]));
+    return {
+      settings: this.structure.settings,
+      entries: views,
+      postings: this.#postings(),
+      frontier: new Map(this.frontier().map((f) => [f.peer, f])),
+      roster: this.structure.roster,
+      summaries: this.structure.summaries,
+      periods: this.periods({ content: true }),
+      firstOpenPeriod: this.structure.firstOpenPeriod,
+      alarms: this.alarms(),
+    };
+  }
+
+  // ---- internals -----------------------------------------------------------
+
+  #infos(rows: number[]): EntryInfo[] {
+    return rows.map((r) => this.info(r)).sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
+  #postings(): Ledger['postings'] {
+    const p = this.books.postings;
+    return [...this.books.orderedRows()].map((r) => {
+      const e = p.entry.data[r]!;
+      return {
+        entry: this.entries.ids.idAt(e) as EntryId,
+        account: this.books.accounts.name(p.account.data[r]!),
+        amount: BigInt(p.amount.data[r]!),
+        effectiveDate: this.states.view(e, this.entries.ids).effectiveDate!,
+        labelDate: this.entries.dateOf(e),
+        hlc: this.entries.hlcOf(e),
+      };
+    });
+  }
+
+  /** Add the entries not held yet; returns their rows. */
+  #addNew(entries: Iterable<Entry>): number[] {
+    const rows: number[] = [];
+    for (const entry of entries) {
+      if (this.entries.ids.indexOf(entry.id) !== -1) continue;
+      const row = this.entries.add(entry);
+      this.books.addEntry(entry.kind === 'txn' ? entry.body.postings : []);
+      this.states.push();
+      this.#byDate.insert(row);
+      const skew = dateSkewAlarm(entry);
+      if (skew !== undefined) this.#skew.set(row, skew);
+      rows.push(row);
+    }
+    return rows;
+  }
+
+  /** The fast path: true (and done) when every row is a plain txn; false leaves the rows to a refold. */
+  #tryPlain(rows: number[], touch: MoneyTouch): boolean {
+    for (const row of rows) {
+      if (this.entries.kind.data[row] !== TXN || !this.structure.isPlain(this.#facts(row))) return false;
+      this.structure.extend(this.#facts(row));
+    }
+    for (const row of rows) {
+      const sec = this.entries.date.data[row]!;
+      this.states.setEffective(row, sec);
+      this.books.setEffect(row, sec, Number.NaN, row, 1, touch);
+    }
+    return true;
+  }
+
+  #facts(row: number): TxnFacts {
+    const e = this.entries;
+    return {
+      id: e.ids.idAt(row),
+      book: e.books.name(e.book.data[row]!),
+      peer: e.peers.name(e.peer.data[row]!) as PeerId,
+      seq: e.seq.data[row]!,
+      prev: e.prevOf(row),
+      date: e.dateOf(row),
+    };
+  }
+
+  /** The slow path: fold the whole set and move what changed. */
+  #refold(touch: MoneyTouch): number {
+    return this.#absorb(fold(allSkeletons(this.entries, this.books)), touch);
+  }
+
+  /** Take states and structure from a fold; returns how many entries changed state. */
+  #absorb(ledger: Ledger, touch: MoneyTouch): number {
+    this.folds++;
+    const ids = this.entries.ids;
+    let changed = 0;
+    const others: Entry[] = [];
+    for (const [id, view] of ledger.entries) {
+      const row = ids.indexOf(id);
+      if (view.entry.kind !== 'txn') others.push(view.entry);
+      const { entry: _entry, ...next } = view;
+      const before = this.states.view(row, ids);
+      if (sameAnswer(before, next)) continue;
+      const previousSec = this.states.effSec.data[row]!;
+      this.states.set(row, next, ids);
+      changed++;
+      const sec = next.state.status === 'effective' && next.effectiveDate !== undefined ? dateToSeconds(next.effectiveDate) : Number.NaN;
+      this.books.setEffect(row, sec, previousSec, this.#source(row, view.entry), this.entries.kind.data[row] === NEGATE ? -1 : 1, touch);
+    }
+    this.structure.absorb(ledger, others);
+    this.#alarms = undefined;
+    return changed;
+  }
+
+  /** The row whose lines an entry's effect uses: its own, or a negation's target's. */
+  #source(row: number, entry: Entry): number {
+    if (entry.kind !== 'negate') return row;
+    return this.entries.ids.indexOf(entry.body.target.id);
+  }
+}

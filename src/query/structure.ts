@@ -1,0 +1,115 @@
+/**
+ * The structural part of the books (settings, roster, seals and periods, summaries,
+ * alarms, frontier), taken from the core's fold, and the test that decides whether a
+ * new txn can be added without asking the fold again.
+ *
+ * The fast path is exact, not a heuristic: `isPlain` accepts a txn only when the fold
+ * would make it effective at its own date and change nothing else but the frontier.
+ * That holds when (reading fold-context, fold-landing, fold-money, fold-chain):
+ * - the book's genesis is held and the txn is of that book;
+ * - its author is enrolled, not retired before its seq, not held for equivocation;
+ * - it extends its author's chain at the top: seq = contiguous + 1, nothing held above,
+ *   prev = the head (null at seq 1), so no fork appears and no chain is joined up;
+ * - no seal or summary cut reaches its seq, so it lies within no cut and makes no cut
+ *   more complete (no seal, period or summary changes);
+ * - its period is after the last sealed one, so it is not late;
+ * - no negation, admit or seal names it (their states would change);
+ * - its day is after every summary's day (a summary's verdict reads balances then).
+ */
+import type { Alarm, AuthorFrontier, BookSettings, Ledger, PeriodView, RosterMember, SummaryView } from '../core/ledger.ts';
+import { periodOf } from '../core/dates.ts';
+import type { BusinessDate, Entry, EntryId, PeerId, PeriodId } from '../core/types.ts';
+
+/** A txn as the fast path sees it. */
+export interface TxnFacts {
+  id: string;
+  book: string;
+  peer: PeerId;
+  seq: number;
+  prev: string | null;
+  date: BusinessDate;
+}
+
+export class Structure {
+  settings: BookSettings | undefined;
+  roster: ReadonlyMap<PeerId, RosterMember> = new Map();
+  /** Periods as the fold shows them, without `content` (computed on demand from the columns). */
+  periods: PeriodView[] = [];
+  summaries: readonly SummaryView[] = [];
+  /** Alarms other than clock skew (those are per entry, kept by the store). */
+  alarms: Alarm[] = [];
+  firstOpenPeriod: PeriodId | undefined;
+  frontier = new Map<PeerId, AuthorFrontier>();
+  /** Per author: the highest seq any held seal or summary cut names. */
+  readonly #cutSeq = new Map<PeerId, number>();
+  /** Ids and (peer, seq) that a negate, admit or seal names. */
+  readonly #namedIds = new Set<string>();
+  readonly #namedSeqs = new Set<string>();
+  #lastSummaryDay = '';
+  readonly #heldFrom = new Map<PeerId, number>();
+  /** The genesis's book id (the settings do not carry it). */
+  #book: string | undefined;
+
+  /** Take the structure from a fold of the whole set; `others` are the non-txn entries held. */
+  absorb(ledger: Ledger, others: Iterable<Entry>): void {
+    this.settings = ledger.settings;
+    this.#book = undefined;
+    this.roster = ledger.roster;
+    this.periods = ledger.periods.map(({ content: _content, ...rest }) => rest);
+    this.summaries = ledger.summaries;
+    this.alarms = ledger.alarms.filter((a) => a.kind !== 'clock-skew');
+    this.firstOpenPeriod = ledger.firstOpenPeriod;
+    this.frontier = new Map([...ledger.frontier].map(([peer, f]) => [peer, { ...f, missing: [...f.missing] }]));
+    this.#heldFrom.clear();
+    for (const a of this.alarms) {
+      if (a.kind === 'equivocation') this.#heldFrom.set(a.peer, Math.min(a.seq, this.#heldFrom.get(a.peer) ?? Infinity));
+    }
+    this.#cutSeq.clear();
+    this.#namedIds.clear();
+    this.#namedSeqs.clear();
+    this.#lastSummaryDay = '';
+    for (const e of others) this.#note(e);
+  }
+
+  #note(e: Entry): void {
+    if (e.kind === 'book' && e.id === this.settings?.genesis) this.#book = e.book;
+    if (e.kind === 'seal' || e.kind === 'summary') {
+      for (const line of e.body.cut) this.#cutSeq.set(line.peer, Math.max(line.seq, this.#cutSeq.get(line.peer) ?? 0));
+    }
+    if (e.kind === 'summary' && e.body.asOf > this.#lastSummaryDay) this.#lastSummaryDay = e.body.asOf;
+    if (e.kind === 'seal' && e.body.prevSeal !== null) this.#namedIds.add(e.body.prevSeal);
+    if (e.kind === 'negate' || e.kind === 'admit') {
+      this.#namedIds.add(e.body.target.id);
+      this.#namedSeqs.add(`${e.body.target.peer}\n${e.body.target.seq}`);
+    }
+  }
+
+  /** True when the fold would make `txn` effective at its own date and change nothing else. */
+  isPlain(txn: TxnFacts): boolean {
+    const settings = this.settings;
+    if (settings === undefined || txn.book !== this.#book) return false;
+    const member = this.roster.get(txn.peer);
+    if (member === undefined || (member.lastSeq !== undefined && txn.seq > member.lastSeq)) return false;
+    if (this.#heldFrom.has(txn.peer)) return false;
+    const f = this.frontier.get(txn.peer);
+    const contiguous = f?.contiguous ?? 0;
+    if (txn.seq !== contiguous + 1 || (f?.highest ?? 0) !== contiguous) return false;
+    if (txn.seq === 1 ? txn.prev !== null : txn.prev !== f?.head) return false;
+    if (txn.seq <= (this.#cutSeq.get(txn.peer) ?? 0)) return false;
+    if (this.firstOpenPeriod !== undefined && periodOf(txn.date, settings.period) < this.firstOpenPeriod) return false;
+    if (this.#namedIds.has(txn.id) || this.#namedSeqs.has(`${txn.peer}\n${txn.seq}`)) return false;
+    return txn.date.slice(0, 10) > this.#lastSummaryDay;
+  }
+
+  /** Record a plain txn in the frontier (the only structure it changes). */
+  extend(txn: TxnFacts): void {
+    const f = this.frontier.get(txn.peer);
+    if (f === undefined) {
+      this.frontier.set(txn.peer, { peer: txn.peer, contiguous: 1, head: txn.id as EntryId, highest: 1, missing: [] });
+      return;
+    }
+    f.contiguous = txn.seq;
+    f.highest = txn.seq;
+    f.head = txn.id as EntryId;
+  }
+}
