@@ -41,7 +41,7 @@ export function buildChains(entries: Iterable<Entry>): ChainIndex {
   const sorted = [...byId.values()].sort(byHlcId);
   const pos = new Map<EntryId, number>();
   sorted.forEach((entry, i) => pos.set(entry.id, i));
-  const bySeq = indexBySeq(sorted);
+  const bySeq = indexBySeq(sorted, true);
   const { heldFrom, equivocations } = findEquivocations(bySeq);
   const parent = parentsOf(sorted, byId, pos);
   const { enter, exit, rootSeq } = eulerTour(sorted, parent);

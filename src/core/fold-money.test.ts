@@ -32,6 +32,26 @@ describe('txn', () => {
   });
 });
 
+describe('postings', () => {
+  it('are sorted by (effectiveDate, hlc, entry, account)', () => {
+    const { t1, t2, base } = store();
+    t2.clock(Date.UTC(2025, 1, 3, 9));
+    const early = t2.txn('2025-02-03T10:00:00', [['Z', 1], ['A', -1]]);
+    t1.clock(Date.UTC(2025, 1, 3, 11));
+    const late = t1.txn('2025-02-03T10:00:00', [['B', 2], ['C', -2]]);
+    const first = t1.txn('2025-02-01T10:00:00', [['Q', 3], ['P', -3]]);
+    const ledger = fold([...base, late, first, early]);
+    expect(ledger.postings.map((p) => [p.entry, p.account])).toEqual([
+      [first.id, 'P'],
+      [first.id, 'Q'],
+      [early.id, 'A'],
+      [early.id, 'Z'],
+      [late.id, 'B'],
+      [late.id, 'C'],
+    ]);
+  });
+});
+
 describe('negate', () => {
   it('applies the exact opposite of its target at max(own date, target date)', () => {
     const { t1, base } = store();
@@ -232,7 +252,7 @@ describe('holds and finality', () => {
       owner.raw('retire', { device: 'nobody' as PeerId, lastSeq: 0, reason: 'r' }, '2025-01-01T00:00:00'),
       owner.raw('succeed', { from: 'ghost' as PeerId, to: 'T1' as PeerId, lastSeq: 1, name: 'n', key: '' }, '2025-01-01T00:00:00'),
       device(book, 'Q').raw('book', base[0]!.body as never, '2025-01-01T00:00:00'),
-      device(book, 'T1').raw('txn', x.body as never, '2025-01-10T10:00:01', { seq: 1, prev: null }),
+      device(book, 'T1').raw('txn', x.body, '2025-01-10T10:00:01', { seq: 1, prev: null }),
       device('other-book', 'Z').txn('2025-01-10T10:00:00', [['A', 1], ['B', -1]]),
     ];
     const ledger = fold([...base, x, ...junk]);

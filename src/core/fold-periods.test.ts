@@ -41,6 +41,18 @@ describe('periods', () => {
     ]);
   });
 
+  it('list only acks by enrolled devices, and only periods of the book', () => {
+    const { book, owner, base } = store();
+    const stranger = device(book, 'S');
+    const close = owner.close('2025-01');
+    const foreignAck = stranger.ack('2025-01');
+    const dayClose = owner.close('2025-01-05');
+    const ledger = fold([...base, close, foreignAck, dayClose]);
+    expect(stateOf(ledger, foreignAck)).toEqual({ status: 'pending', reason: 'author not enrolled' });
+    expect(stateOf(ledger, dayClose)).toEqual({ status: 'invalid', reason: 'the period 2025-01-05 is not a month of this book' });
+    expect(ledger.periods.map((p) => [p.period, p.acks.length])).toEqual([['2025-01', 0]]);
+  });
+
   it('are sealed but not final while this peer lacks entries within the cut, final once it holds them', () => {
     const { owner, t1, base } = store();
     const a = sell(t1, '2025-01-10T10:00:00', 100);

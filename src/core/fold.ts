@@ -20,7 +20,7 @@ import { isPeriodId, nextPeriod } from './dates.ts';
 import { canonicalString } from './canonical.ts';
 import { buildChains, type ChainIndex } from './fold-chain.ts';
 import { standing, type FoldContext } from './fold-context.ts';
-import { foldMoney } from './fold-money.ts';
+import { foldMoney, type MoneyView } from './fold-money.ts';
 import { compareStrings } from './fold-order.ts';
 import { foldPeriods } from './fold-periods.ts';
 import { computeRoster, isRosterEntry, type Roster } from './fold-roster.ts';
@@ -59,18 +59,17 @@ function foldWith(entries: Iterable<Entry>, verifySummaries: boolean): Ledger {
   const ctx: FoldContext = { chains, settings, genesis, seals, roster: roster.members };
   const money = foldMoney(ctx, inBook);
 
-  const states = new Map<EntryId, EntryState>();
-  for (const [id, state] of roster.states) states.set(id, state);
-  for (const [id, state] of seals.states) states.set(id, state);
-  for (const [id, view] of money.views) states.set(id, view.state);
-  for (const entry of chains.sorted) if (!states.has(entry.id)) states.set(entry.id, otherState(ctx, entry));
-
-  const recorded = <K extends 'close' | 'ack' | 'summary'>(kind: K): Array<EntryOf<K>> =>
-    chains.sorted.filter((e) => e.kind === kind && states.get(e.id)!.status === 'recorded') as Array<EntryOf<K>>;
-  const { periods, alarms: disagreements } = foldPeriods(ctx, money, { closes: recorded('close'), acks: recorded('ack') });
-
   const views = new Map<EntryId, EntryView>();
-  for (const entry of chains.sorted) views.set(entry.id, { ...money.views.get(entry.id), entry, state: states.get(entry.id)! });
+  const recorded = { close: [] as Array<EntryOf<'close'>>, ack: [] as Array<EntryOf<'ack'>>, summary: [] as Array<EntryOf<'summary'>> };
+  for (const entry of chains.sorted) {
+    const moneyView = money.views.get(entry.id);
+    const state = moneyView?.state ?? roster.states.get(entry.id) ?? seals.states.get(entry.id) ?? otherState(ctx, entry);
+    views.set(entry.id, viewOf(entry, state, moneyView));
+    if (state.status === 'recorded' && (entry.kind === 'close' || entry.kind === 'ack' || entry.kind === 'summary')) {
+      (recorded[entry.kind] as Entry[]).push(entry);
+    }
+  }
+  const { periods, alarms: disagreements } = foldPeriods(ctx, money, { closes: recorded.close, acks: recorded.ack });
   const lastSeal = seals.seals[seals.seals.length - 1];
   const ledger: Ledger = {
     settings,
@@ -84,8 +83,19 @@ function foldWith(entries: Iterable<Entry>, verifySummaries: boolean): Ledger {
     alarms: sortAlarms([...chains.equivocations, ...seals.conflicts, ...disagreements, ...skewAlarms(chains)]),
   };
   if (!verifySummaries) return ledger;
-  const summaries = foldSummaries(chains, ledger, money, recorded('summary'), (subset) => foldWith(subset, false));
+  const summaries = foldSummaries(chains, ledger, money, recorded.summary, (subset) => foldWith(subset, false));
   return { ...ledger, summaries };
+}
+
+/** An entry's view: its state, plus for money entries the fields the money stage set. */
+function viewOf(entry: Entry, state: EntryState, money: MoneyView | undefined): EntryView {
+  const view: EntryView = { entry, state };
+  if (money === undefined) return view;
+  if (money.effectiveDate !== undefined) view.effectiveDate = money.effectiveDate;
+  if (money.late !== undefined) view.late = money.late;
+  if (money.negatedBy !== undefined) view.negatedBy = money.negatedBy;
+  if (money.duplicateNegations !== undefined) view.duplicateNegations = money.duplicateNegations;
+  return view;
 }
 
 /** State of a book, close, ack or summary entry, or of an entry from another book. */

@@ -13,15 +13,17 @@ import type { Cut, Entry, EntryId, PeerId } from './types.ts';
 /** Entries grouped by author, then by seq; each seq's entries are distinct ids sorted by id. */
 export type SeqIndex = Map<PeerId, Map<number, Entry[]>>;
 
-/** Group entries by author and seq, ignoring repeated ids. */
-export function indexBySeq(entries: Iterable<Entry>): SeqIndex {
+/** Group entries by author and seq, ignoring repeated ids (`distinct` says there are none). */
+export function indexBySeq(entries: Iterable<Entry>, distinct = false): SeqIndex {
   const index: SeqIndex = new Map();
   const seen = new Set<EntryId>();
   for (const entry of entries) {
-    if (seen.has(entry.id)) continue;
-    seen.add(entry.id);
+    if (!distinct) {
+      if (seen.has(entry.id)) continue;
+      seen.add(entry.id);
+    }
     let bySeq = index.get(entry.peer);
-    if (bySeq === undefined) index.set(entry.peer, (bySeq = new Map()));
+    if (bySeq === undefined) index.set(entry.peer, (bySeq = new Map<number, Entry[]>()));
     const atSeq = bySeq.get(entry.seq);
     if (atSeq === undefined) bySeq.set(entry.seq, [entry]);
     else atSeq.push(entry);

@@ -58,6 +58,24 @@ describe('sealBody', () => {
     expect(sealed.periods[0]).toMatchObject({ status: 'final', sealAgrees: true, digest: body.digest });
   });
 
+  it("leaves out authors whose join lies outside the cut, since the seal's roster is the one within its cut", () => {
+    const { book, genesis, owner } = newBook();
+    const closer = device(book, 'C');
+    const t2 = device(book, 'T2');
+    const grant = owner.join('C', ['closer']);
+    const close = owner.close('2025-01');
+    const join = owner.join('T2');
+    const sale = t2.txn('2025-01-10T10:00:00', [['Assets:Cash', 4], ['Income:Sales', -4]]);
+    // The closer has not received the owner's close (seq 3), so its cut of the owner stops at seq 2.
+    const view = [genesis, grant, join, sale];
+    const body = sealBody(fold(view), '2025-01', closer.peer);
+    expect(body.cut.map((line) => [line.peer, line.seq])).toEqual([['owner', 2]]);
+    expect(body.balances).toEqual([]);
+    const ledger = fold([...view, close, closer.seal(body)]);
+    expect(ledger.periods[0]).toMatchObject({ status: 'final', sealAgrees: true, content: [] });
+    expect(ledger.entries.get(sale.id)).toMatchObject({ effectiveDate: '2025-02-01T00:00:00', late: { into: '2025-02', provisional: true } });
+  });
+
   it('refuses to build a seal that would not be valid or final', () => {
     const { owner, t1, base } = store();
     const ledger = fold(base);

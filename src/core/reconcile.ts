@@ -5,13 +5,14 @@
  */
 import { nextPeriod, periodStart } from './dates.ts';
 import { makeDevEntry } from './entry.ts';
-import { buildChains, entriesWithin, type ChainIndex } from './fold-chain.ts';
+import { buildChains, cutMap, entriesWithin, isWithin, type ChainIndex } from './fold-chain.ts';
+import { computeRoster, isRosterEntry } from './fold-roster.ts';
 import { foldBooks } from './fold.ts';
 import { cutOf } from './frontier.ts';
 import { balancesAsOf } from './queries.ts';
 import { AssertionError } from './result.ts';
 import type { AccountAmount, Ledger } from './ledger.ts';
-import type { BalanceLine, BookId, BusinessDate, Cut, CutLine, Day, Entry, Hlc, PeerId, PeriodId, SealBody, SummaryBody } from './types.ts';
+import type { BalanceLine, Cut, CutLine, Day, Entry, Hlc, PeerId, PeriodId, SealBody, SummaryBody } from './types.ts';
 
 /**
  * The summary a device holding `ledger` writes as of `asOf`: its cut is the ledger's
@@ -65,21 +66,42 @@ function toLines(balances: AccountAmount[]): BalanceLine[] {
   return balances.map((b) => ({ account: b.account, amount: b.amount.toString() }));
 }
 
-/** The frontier's cut, each line shortened to what the closer counts (see sealBody). */
+/**
+ * The frontier's cut, each line shortened to what the closer counts (see sealBody).
+ * The seal will be judged by the roster within its own cut, so lines are also cut
+ * to what that roster enrols; dropping a line can drop joins from the roster, so
+ * this repeats until the cut no longer shrinks.
+ */
 function sealCut(ledger: Ledger, chains: ChainIndex): Cut {
   const conflictAt = new Map<PeerId, number>();
   for (const alarm of ledger.alarms) {
     if (alarm.kind === 'equivocation') conflictAt.set(alarm.peer, Math.min(alarm.seq, conflictAt.get(alarm.peer) ?? Infinity));
   }
-  const cut: Cut = [];
-  for (const line of cutOf(ledger.frontier)) {
-    const member = ledger.roster.get(line.peer);
-    if (member === undefined) continue;
-    const upTo = Math.min(line.seq, member.lastSeq ?? Infinity, (conflictAt.get(line.peer) ?? Infinity) - 1);
-    const shortened = upTo === line.seq ? line : lineAt(chains, line, upTo);
-    if (shortened !== undefined) cut.push(shortened);
+  let cut = shorten(chains, cutOf(ledger.frontier), (peer) => {
+    const member = ledger.roster.get(peer);
+    return member === undefined ? 0 : Math.min(member.lastSeq ?? Infinity, (conflictAt.get(peer) ?? Infinity) - 1);
+  });
+  const genesis = ledger.settings === undefined ? undefined : ledger.entries.get(ledger.settings.genesis)?.entry;
+  if (genesis?.kind !== 'book') return cut;
+  const rosterEntries = chains.sorted.filter(isRosterEntry).filter((e) => e.book === genesis.book);
+  for (;;) {
+    const lines = cutMap(cut);
+    const within = computeRoster(genesis, rosterEntries.filter((e) => isWithin(chains, lines.get(e.peer), e))).members;
+    const next = shorten(chains, cut, (peer) => within.get(peer)?.lastSeq ?? (within.has(peer) ? Infinity : 0));
+    if (next.length === cut.length && next.every((line, i) => line.seq === cut[i]!.seq)) return next;
+    cut = next;
   }
-  return cut;
+}
+
+/** Each line cut down to at most `limitOf(peer)`, lines cut to nothing dropped. */
+function shorten(chains: ChainIndex, cut: Cut, limitOf: (peer: PeerId) => number): Cut {
+  const shortened: Cut = [];
+  for (const line of cut) {
+    const upTo = Math.min(line.seq, limitOf(line.peer));
+    const kept = upTo === line.seq ? line : lineAt(chains, line, upTo);
+    if (kept !== undefined) shortened.push(kept);
+  }
+  return shortened;
 }
 
 /** The line for the entry at `seq` on the chain ending at `line.head`, if held. */
@@ -99,13 +121,13 @@ function draftSeal(ledger: Ledger, closer: PeerId, body: SealBody): Entry {
   const own = ledger.frontier.get(closer);
   return makeDevEntry({
     nonce: 'draft-seal-----------',
-    book: genesis.book as BookId,
+    book: genesis.book,
     kind: 'seal',
     peer: closer,
     seq: (own?.contiguous ?? 0) + 1,
     prev: own?.head ?? null,
     hlc: '9999999999999-9999' as Hlc,
-    date: periodStart(nextPeriod(body.period)) as BusinessDate,
+    date: periodStart(nextPeriod(body.period)),
     body,
   });
 }

@@ -13,7 +13,7 @@ import type { Verifier } from './entry.ts';
 import { sha256Hex } from './hash.ts';
 import { limits } from './limits.ts';
 import { type Refusal, type RefusalCode, type Result, assert, ok, refuse } from './result.ts';
-import type { BookId, Entry, Kind } from './types.ts';
+import type { BookId, Entry } from './types.ts';
 import { checkBody } from './validate-body.ts';
 import { checkEnvelope } from './validate-envelope.ts';
 import { type JsonObject, quote } from './validate-fields.ts';
@@ -61,7 +61,7 @@ function checkEntry(value: unknown, text: string, options: ValidateOptions): Res
   const envelope = checkEnvelope(value);
   if (envelope) return { ok: false, refusal: envelope };
   const entry = value as JsonObject & Entry;
-  const body = checkBody(entry.body, { kind: entry.kind as Kind, peer: entry.peer, seq: entry.seq });
+  const body = checkBody(entry.body, { kind: entry.kind, peer: entry.peer, seq: entry.seq });
   if (body) return { ok: false, refusal: body };
   const covered = coveredTexts(text, entry);
   if (sha256Hex(covered.idText) !== entry.id) {
@@ -190,7 +190,7 @@ function copyPlain(value: unknown, depth: number, context: CopyContext): unknown
 }
 
 function copyContainer(value: object, depth: number, context: CopyContext): unknown {
-  if (depth + 1 > limits.nestingMax) {
+  if (depth + 1 > 100) {
     return stop(context, 'too-deep', `The entry nests deeper than ${limits.nestingMax} levels at ${pathText(context.path)}.`);
   }
   if (Array.isArray(value)) return copyArray(value, depth, context);

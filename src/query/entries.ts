@@ -43,9 +43,10 @@ export class EntryTable {
     return this.ids.size;
   }
 
-  /** Add an entry not held yet; returns its row. The caller checks `ids.indexOf` first. */
+  /** Add an entry not held yet and return its row; -1 (and nothing added) when its id is held. */
   add(entry: Entry): number {
-    const row = this.ids.add(entry.id);
+    const row = this.ids.addIfNew(entry.id);
+    if (row === -1) return -1;
     this.book.push(this.books.intern(entry.book));
     this.peer.push(this.peers.intern(entry.peer));
     this.seq.push(entry.seq);

@@ -33,9 +33,16 @@ export class IdTable {
    * held or is not a 64-char lowercase hex id: callers check `indexOf` first.
    */
   add(id: string): number {
+    const index = this.addIfNew(id);
+    if (index === -1) throw new RangeError(`id already held: ${id}`);
+    return index;
+  }
+
+  /** Add `id` and return its new index, or -1 when it is already held. Throws on a malformed id. */
+  addIfNew(id: string): number {
     if (!HEX.test(id)) throw new RangeError(`not an entry id: ${id.slice(0, 80)}`);
     parseInto(id, this.#scratch);
-    if (this.#find(this.#scratch) !== -1) throw new RangeError(`id already held: ${id}`);
+    if (this.#find(this.#scratch) !== -1) return -1;
     const index = this.#count++;
     this.#words.grow((index + 1) * WORDS);
     this.#words.data.set(this.#scratch, index * WORDS);

@@ -86,13 +86,13 @@ export function mayChange(q: Query, change: Change): boolean {
     case 'totalsByAccount':
       return moneyIn(change, q);
     case 'search':
+    case 'negations':
     case 'withStatus':
     case 'entry':
     case 'alarms':
     case 'frontier':
       return change.entries;
-    // Plain txns (the only batches without `structure`) never change these.
-    case 'negations':
+    // Plain txns and negations (the only batches without `structure`) never change these.
     case 'late':
     case 'summaries':
     case 'periods':

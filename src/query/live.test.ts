@@ -129,7 +129,7 @@ describe('live queries', () => {
           for (let at = 0; at < order.length; at += size) {
             store.apply(order.slice(at, at + size));
             qs.forEach((q, i) => {
-              expect(sameAnswer(latest.get(i), answer(store, q))).toBe(true);
+              expect(sameAnswer(latest.get(i), answer(store, q)), `missed a change of ${JSON.stringify(q)}`).toBe(true);
             });
           }
         },

@@ -9,6 +9,7 @@ import type { EntryId } from '../core/types.ts';
 import { float64Column, uint8Column } from './columns.ts';
 import type { IdTable } from './ids.ts';
 import { dateToSeconds, secondsToDate } from './codec.ts';
+import { sameAnswer } from './same.ts';
 
 export const STATUSES = ['effective', 'recorded', 'pending', 'held', 'invalid', 'duplicate'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -69,6 +70,21 @@ export class EntryStates {
     const dups = this.duplicates.get(row);
     if (dups !== undefined) view.duplicateNegations = dups.map((r) => ids.idAt(r) as EntryId);
     return view;
+  }
+
+  /** True when row already shows `view` (cheaper than building the view and comparing). */
+  sameAs(row: number, view: StateView, ids: IdTable): boolean {
+    const code = STATUS_CODE[view.state.status];
+    if (this.status.data[row] !== code) return false;
+    if (code > RECORDED && !sameAnswer(this.details.get(row), view.state)) return false;
+    const eff = this.effSec.data[row]!;
+    if (view.effectiveDate === undefined ? !Number.isNaN(eff) : eff !== dateToSeconds(view.effectiveDate)) return false;
+    if (!sameAnswer(this.late.get(row), view.late)) return false;
+    const by = this.negatedBy.get(row);
+    if ((by === undefined) !== (view.negatedBy === undefined) || (by !== undefined && by !== ids.indexOf(view.negatedBy!))) return false;
+    const dups = this.duplicates.get(row);
+    if ((dups === undefined) !== (view.duplicateNegations === undefined)) return false;
+    return dups === undefined || sameAnswer(dups, view.duplicateNegations!.map((id) => ids.indexOf(id)));
   }
 
   state(row: number): EntryState {

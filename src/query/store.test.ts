@@ -29,7 +29,7 @@ describe('QueryStore', () => {
     const { t1, t2, base } = shop();
     const store = new QueryStore();
     store.load(base);
-    const all = [...base];
+    const all: Entry[] = [...base];
     for (let i = 1; i <= 20; i++) {
       const e = sell(i % 2 === 0 ? t1 : t2, `2025-01-${String(i).padStart(2, '0')}T10:00:00`, i * 100, `sale ${i}`);
       all.push(e);
@@ -75,6 +75,20 @@ describe('QueryStore', () => {
     expect(store.negations()).toEqual([{ target: sale.id, negatedBy: chosen.id, duplicates: [twin.id] }]);
     expect(store.entry(twin.id)?.state).toEqual({ status: 'duplicate', of: chosen.id });
     expectSameBooks(store, [...base, sale, n1, n2]);
+  });
+
+  it('applies a negation dated before its target at the target\'s date, without a fold', () => {
+    const { t1, t2, base } = shop();
+    const sale = sell(t1, '2025-01-05T10:00:00', 100);
+    const store = new QueryStore();
+    store.load([...base, sale]);
+    const early = t2.negate(sale, '2025-01-03T10:00:00');
+    store.apply([early]);
+    expect(store.lastApply.fast).toBe(true);
+    expect(store.folds).toBe(1);
+    expect(store.entry(early.id)?.effectiveDate).toBe('2025-01-05T10:00:00');
+    expect(store.entry(sale.id)?.negatedBy).toBe(early.id);
+    expectSameBooks(store, [...base, sale, early]);
   });
 
   it('carries a late entry into the first open period and holds one beyond the window', () => {

@@ -28,9 +28,8 @@ import { Quarantine, type QuarantineRecord } from './quarantine.ts';
 import { searchEntries, type SearchFilter, type SearchPage } from './search.ts';
 import { allSkeletons } from './skeleton.ts';
 import { EFFECTIVE, EntryStates, type StateView, type Status } from './state.ts';
-import { Structure, type TxnFacts } from './structure.ts';
+import { Structure, type TargetFacts } from './structure.ts';
 import { SortedIndex } from './order.ts';
-import { sameAnswer } from './same.ts';
 
 /** An entry as the store shows it: its envelope and what became of it. */
 export interface EntryInfo extends StateView {
@@ -88,13 +87,14 @@ export class QueryStore {
    * journal validated them). Returns the rows added.
    */
   apply(entries: readonly Entry[]): number {
-    const rows = this.#addNew(entries);
+    const added = new Map<number, Entry>();
+    const rows = this.#addNew(entries, added);
     if (rows.length === 0) {
       this.lastApply = { added: 0, fast: true };
       return 0;
     }
     const touch = emptyTouch();
-    const fast = this.#tryPlain(rows, touch);
+    const fast = this.#tryPlain(rows, added, touch);
     if (!fast) this.#refold(touch);
     this.lastApply = { added: rows.length, fast };
     this.#alarms = undefined;
@@ -318,12 +318,13 @@ export class QueryStore {
     });
   }
 
-  /** Add the entries not held yet; returns their rows. */
-  #addNew(entries: Iterable<Entry>): number[] {
+  /** Add the entries not held yet; returns their rows, and fills `added` with the entries by row. */
+  #addNew(entries: Iterable<Entry>, added?: Map<number, Entry>): number[] {
     const rows: number[] = [];
     for (const entry of entries) {
-      if (this.entries.ids.indexOf(entry.id) !== -1) continue;
       const row = this.entries.add(entry);
+      if (row === -1) continue;
+      added?.set(row, entry);
       this.books.addEntry(entry.kind === 'txn' ? entry.body.postings : []);
       this.states.push();
       this.#byDate.insert(row);
@@ -334,29 +335,43 @@ export class QueryStore {
     return rows;
   }
 
-  /** The fast path: true (and done) when every row is a plain txn; false leaves the rows to a refold. */
-  #tryPlain(rows: number[], touch: MoneyTouch): boolean {
+  /**
+   * The fast path, entry by entry in batch order: plain txns and plain negations
+   * (structure.ts says exactly which) take effect at once. Returns false at the first
+   * other entry; the caller then refolds, which also settles the rows done so far.
+   */
+  #tryPlain(rows: number[], added: Map<number, Entry>, touch: MoneyTouch): boolean {
     for (const row of rows) {
-      if (this.entries.kind.data[row] !== TXN || !this.structure.isPlain(this.#facts(row))) return false;
-      this.structure.extend(this.#facts(row));
-    }
-    for (const row of rows) {
-      const sec = this.entries.date.data[row]!;
-      this.states.setEffective(row, sec);
-      this.books.setEffect(row, sec, Number.NaN, row, 1, touch);
+      const entry = added.get(row)!;
+      if (entry.kind === 'txn' && this.structure.isPlain(entry)) {
+        const sec = this.entries.date.data[row]!;
+        this.states.setEffective(row, sec);
+        this.books.setEffect(row, sec, Number.NaN, row, 1, touch);
+      } else if (entry.kind === 'negate' && this.structure.isPlainNegate(entry, this.#targetFacts(entry.body.target.id))) {
+        const target = this.entries.ids.indexOf(entry.body.target.id);
+        const sec = Math.max(this.entries.date.data[row]!, this.states.effSec.data[target]!);
+        this.states.setEffective(row, sec);
+        this.states.negatedBy.set(target, row);
+        this.books.setEffect(row, sec, Number.NaN, target, -1, touch);
+        this.structure.noteNegate(entry.body);
+      } else {
+        return false;
+      }
+      this.structure.extend(entry);
     }
     return true;
   }
 
-  #facts(row: number): TxnFacts {
+  #targetFacts(id: string): TargetFacts | undefined {
+    const row = this.entries.ids.indexOf(id);
+    if (row < 0) return undefined;
     const e = this.entries;
     return {
-      id: e.ids.idAt(row),
       book: e.books.name(e.book.data[row]!),
       peer: e.peers.name(e.peer.data[row]!) as PeerId,
       seq: e.seq.data[row]!,
-      prev: e.prevOf(row),
-      date: e.dateOf(row),
+      isTxn: e.kind.data[row] === TXN,
+      effective: this.states.status.data[row] === EFFECTIVE && !Number.isNaN(this.states.effSec.data[row]!),
     };
   }
 
@@ -375,8 +390,7 @@ export class QueryStore {
       const row = ids.indexOf(id);
       if (view.entry.kind !== 'txn') others.push(view.entry);
       const { entry: _entry, ...next } = view;
-      const before = this.states.view(row, ids);
-      if (sameAnswer(before, next)) continue;
+      if (this.states.sameAs(row, next, ids)) continue;
       const previousSec = this.states.effSec.data[row]!;
       this.states.set(row, next, ids);
       changed++;

@@ -18,16 +18,25 @@
  */
 import type { Alarm, AuthorFrontier, BookSettings, Ledger, PeriodView, RosterMember, SummaryView } from '../core/ledger.ts';
 import { periodOf } from '../core/dates.ts';
-import type { BusinessDate, Entry, EntryId, PeerId, PeriodId } from '../core/types.ts';
+import type { BusinessDate, Entry, EntryId, NegateBody, PeerId, PeriodId } from '../core/types.ts';
 
-/** A txn as the fast path sees it. */
-export interface TxnFacts {
+/** An entry's envelope as the fast path sees it. */
+export interface EntryFacts {
   id: string;
   book: string;
   peer: PeerId;
   seq: number;
   prev: string | null;
   date: BusinessDate;
+}
+
+/** What the fast path needs to know of a negation's target. */
+export interface TargetFacts {
+  book: string;
+  peer: PeerId;
+  seq: number;
+  isTxn: boolean;
+  effective: boolean;
 }
 
 export class Structure {
@@ -85,7 +94,7 @@ export class Structure {
   }
 
   /** True when the fold would make `txn` effective at its own date and change nothing else. */
-  isPlain(txn: TxnFacts): boolean {
+  isPlain(txn: EntryFacts): boolean {
     const settings = this.settings;
     if (settings === undefined || txn.book !== this.#book) return false;
     const member = this.roster.get(txn.peer);
@@ -101,8 +110,28 @@ export class Structure {
     return txn.date.slice(0, 10) > this.#lastSummaryDay;
   }
 
-  /** Record a plain txn in the frontier (the only structure it changes). */
-  extend(txn: TxnFacts): void {
+  /**
+   * True when the fold would make `negate` effective at max(its date, its target's
+   * effective date), set the target's negatedBy, and change nothing else: `negate`
+   * passes the txn test above, its ref names a held effective txn of this book
+   * exactly, and no other negation or admit names that target (then there is no
+   * choice to make between negations).
+   */
+  isPlainNegate(negate: EntryFacts & { body: NegateBody }, target: TargetFacts | undefined): boolean {
+    if (!this.isPlain(negate) || target === undefined) return false;
+    const ref = negate.body.target;
+    if (target.peer !== ref.peer || target.seq !== ref.seq || target.book !== this.#book || !target.isTxn || !target.effective) return false;
+    return !this.#namedIds.has(ref.id) && !this.#namedSeqs.has(`${ref.peer}\n${ref.seq}`);
+  }
+
+  /** Note a plain negation: later ones of the same target must go through the fold. */
+  noteNegate(body: NegateBody): void {
+    this.#namedIds.add(body.target.id);
+    this.#namedSeqs.add(`${body.target.peer}\n${body.target.seq}`);
+  }
+
+  /** Record a plain txn or negation in the frontier (the only structure it changes). */
+  extend(txn: EntryFacts): void {
     const f = this.frontier.get(txn.peer);
     if (f === undefined) {
       this.frontier.set(txn.peer, { peer: txn.peer, contiguous: 1, head: txn.id as EntryId, highest: 1, missing: [] });

@@ -17,7 +17,7 @@ import { dayOf, nextPeriod, periodOf } from '../dates.ts';
 import { fold } from '../fold.ts';
 import { sealBody, summaryBody } from '../reconcile.ts';
 import { AssertionError } from '../result.ts';
-import type { BookId, Day, Entry, EntryId, PeerId, PeriodId, SealBody } from '../types.ts';
+import type { BalanceLine, BookId, Day, Entry, EntryId, PeerId, PeriodId, SealBody } from '../types.ts';
 import { type DeviceBuilder, START_MS, device, newBook } from './build.ts';
 
 /** The fixed chart of accounts every generated transaction posts to. */
@@ -52,6 +52,7 @@ export type Op =
   | { t: 'twin-negate'; a: number; b: number; pick: number }
   | { t: 'bad-negate'; dev: number; pick: number }
   | { t: 'sync'; from: number; to: number }
+  | { t: 'trickle'; from: number; to: number; skip: number }
   | { t: 'sync-all' }
   | { t: 'next-day' }
   | { t: 'summary'; dev: number; back: number }
@@ -62,7 +63,10 @@ export type Op =
   | { t: 'succeed'; dev: number }
   | { t: 'equivocate'; dev: number }
   | { t: 'join' }
-  | { t: 'admit'; pick: number };
+  | { t: 'admit'; pick: number }
+  | { t: 'lying-summary'; dev: number }
+  | { t: 'lying-seal' }
+  | { t: 'rival-seal' };
 
 /** A view of the whole book as one device held it at one moment. */
 export interface Checkpoint {
@@ -109,17 +113,25 @@ export interface HistoryOptions {
   benign?: boolean;
   /** The book's reconciliation window; 1, 2 or 28 days when not given. */
   windowDays?: number;
+  /**
+   * Let the owner seal too, from its own view, so two seals can continue the chain
+   * from the same previous seal. The fold resolves that by (hlc, id) and raises an
+   * alarm; it is the one case that can undo a final period, so only convergence
+   * tests ask for it.
+   */
+  rivalSeals?: boolean;
 }
 
 const dev = fc.nat(7);
 
-function opArbitrary(benign: boolean): fc.Arbitrary<Op> {
+function opArbitrary(benign: boolean, rivalSeals: boolean): fc.Arbitrary<Op> {
   const common: Array<fc.WeightedArbitrary<Op>> = [
     { weight: 30, arbitrary: fc.record({ t: fc.constant('txn'), dev, tpl: fc.nat(TEMPLATES.length - 1), amount: fc.integer({ min: 1, max: 99_999 }), back: fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }) }) }) },
     { weight: 7, arbitrary: fc.record({ t: fc.constant('negate'), dev, pick: fc.nat(), back: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 2 }) }) }) },
     { weight: 3, arbitrary: fc.record({ t: fc.constant('twin-negate'), a: dev, b: dev, pick: fc.nat() }) },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('bad-negate'), dev, pick: fc.nat() }) },
     { weight: 12, arbitrary: fc.record({ t: fc.constant('sync'), from: dev, to: dev }) },
+    { weight: 4, arbitrary: fc.record({ t: fc.constant('trickle'), from: dev, to: dev, skip: fc.nat(5) }) },
     { weight: 4, arbitrary: fc.constant({ t: 'sync-all' }) },
     { weight: 8, arbitrary: fc.constant({ t: 'next-day' }) },
     { weight: 4, arbitrary: fc.record({ t: fc.constant('summary'), dev, back: fc.nat(2) }) },
@@ -133,8 +145,11 @@ function opArbitrary(benign: boolean): fc.Arbitrary<Op> {
     { weight: 1, arbitrary: fc.record({ t: fc.constant('succeed'), dev }) },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('equivocate'), dev }) },
     { weight: 0 /*TEMP*/, arbitrary: fc.record({ t: fc.constant('admit'), pick: fc.nat() }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('lying-summary'), dev }) },
+    { weight: 1, arbitrary: fc.constant({ t: 'lying-seal' }) },
   ];
-  return fc.oneof(...common, ...(benign ? [] : adversarial)) as fc.Arbitrary<Op>;
+  const rivals: Array<fc.WeightedArbitrary<Op>> = [{ weight: 2, arbitrary: fc.constant({ t: 'rival-seal' }) }];
+  return fc.oneof(...common, ...(benign ? [] : adversarial), ...(rivalSeals ? rivals : [])) as fc.Arbitrary<Op>;
 }
 
 /** What a history is played from: plain data, so fast-check shrinks it to a short story. */
@@ -152,7 +167,7 @@ export function historyPlan(options: HistoryOptions = {}): fc.Arbitrary<Plan> {
       tablets: fc.integer({ min: options.devicesMin ?? 2, max: options.devicesMax ?? 5 }),
       closer: fc.nat(4),
       windowDays: options.windowDays === undefined ? fc.constantFrom(1, 2, 28) : fc.constant(options.windowDays),
-      ops: fc.array(opArbitrary(options.benign ?? false), { maxLength: options.opsMax ?? 70, size: 'max' }),
+      ops: fc.array(opArbitrary(options.benign ?? false, options.rivalSeals ?? false), { maxLength: options.opsMax ?? 70, size: 'max' }),
     })
     .map((plan) => ({ ...plan, closer: plan.closer % plan.tablets }));
 }
@@ -268,6 +283,7 @@ class Sim {
       case 'twin-negate': return this.twinNegate(op.a, op.b, op.pick);
       case 'bad-negate': return this.badNegate(op.dev, op.pick);
       case 'sync': return this.sync(this.pick(op.from), this.pick(op.to));
+      case 'trickle': return this.trickle(this.pick(op.from), this.pick(op.to), op.skip);
       case 'sync-all': return this.syncAll();
       case 'next-day': return this.nextDay();
       case 'summary': return this.summary(op.dev, op.back);
@@ -279,6 +295,9 @@ class Sim {
       case 'equivocate': return this.equivocate(op.dev);
       case 'join': return void (this.joined < 7 && this.joinTablet(false));
       case 'admit': return this.admit(op.pick);
+      case 'lying-summary': return this.summary(op.dev, 0, true);
+      case 'lying-seal': return this.seal(true);
+      case 'rival-seal': return this.rivalSeal();
     }
   }
 
@@ -323,6 +342,17 @@ class Sim {
     for (const e of from.view.values()) to.view.set(e.id, e);
   }
 
+  /**
+   * Gossip that delivers only part of a view, out of order: every third entry (from
+   * an offset) stays behind. The receiver then holds gaps: negations without their
+   * targets, summaries it cannot verify, seals it cannot finalise, until a later sync.
+   */
+  trickle(from: SimDevice, to: SimDevice, skip: number): void {
+    [...from.view.values()].forEach((e, i) => {
+      if ((i + skip) % 3 !== 0) to.view.set(e.id, e);
+    });
+  }
+
   syncAll(): void {
     for (const d of this.devices) this.sync(d, this.owner);
     for (const d of this.devices) this.sync(this.owner, d);
@@ -334,10 +364,13 @@ class Sim {
     this.minute = 0;
   }
 
-  summary(n: number, back: number): void {
+  /** A summary from the device's own view; a lying one claims a cent more cash (verdict 'false'). */
+  summary(n: number, back: number, lie = false): void {
     const d = this.pick(n);
     const asOf = dayAt(Math.max(0, this.dayIndex - back));
-    this.record(d, d.b.summary(summaryBody(fold(d.view.values()), asOf), this.dateOn(this.today(), false)));
+    const body = summaryBody(fold(d.view.values()), asOf);
+    this.record(d, d.b.summary(lie ? { ...body, balances: tampered(body.balances) } : body, this.dateOn(this.today(), false)));
+    if (lie) this.adversarial = true;
   }
 
   /** The closer closes the next period once the day is over (periods close in order). */
@@ -366,7 +399,7 @@ class Sim {
    * would show that and not seal; the refusal is noted so that tests can insist
    * honest histories never meet one.
    */
-  seal(): void {
+  seal(lie = false): void {
     const period = this.closed[0];
     if (period === undefined || this.closer.gone) return;
     let body: SealBody;
@@ -378,8 +411,25 @@ class Sim {
       return;
     }
     this.closed.shift();
+    // A lying (or buggy) closer: the chain accepts it, every peer raises 'seal-disagrees'.
+    if (lie) body = { ...body, balances: tampered(body.balances) };
+    if (lie) this.adversarial = true;
     this.record(this.closer, this.closer.b.seal(body, this.dateOn(this.today(), false)));
     this.checkpoint(this.closer, `seal ${period}`);
+  }
+
+  /** The owner seals the next period it sees unsealed, from its own view: a rival to the closer. */
+  rivalSeal(): void {
+    const ledger = fold(this.owner.view.values());
+    const period = ledger.firstOpenPeriod ?? FIRST_DAY;
+    if (period >= this.today()) return;
+    try {
+      const body = sealBody(ledger, period, this.owner.b.peer);
+      this.record(this.owner, this.owner.b.seal(body, this.dateOn(this.today(), false)));
+      this.adversarial = true;
+    } catch (error) {
+      if (!(error instanceof AssertionError)) throw error;
+    }
   }
 
   /** The owner retires a tablet at the last seq it holds from it, minus `slack`. */
@@ -457,6 +507,15 @@ export function dayAt(index: number): Day {
   let day = FIRST_DAY;
   for (let i = 0; i < index; i++) day = nextPeriod(day);
   return day;
+}
+
+/** Balance lines with one cent more cash, as a lying device would claim. */
+function tampered(lines: readonly BalanceLine[]): BalanceLine[] {
+  const others = lines.filter((l) => l.account !== 'Assets:Cash');
+  const held = BigInt(lines.find((l) => l.account === 'Assets:Cash')?.amount ?? '0');
+  // Zero balances are never listed, so a lie that lands on zero lies by two cents.
+  const cash = held + (held === -1n ? 2n : 1n);
+  return [...others, { account: 'Assets:Cash', amount: cash.toString() }].sort((a, b) => (a.account < b.account ? -1 : 1));
 }
 
 function maxString(a: string, b: string): string {
