@@ -1,6 +1,6 @@
 /**
  * SHA-256, synchronous, from @noble/hashes: an audited, dependency-free, pure
- * implementation. It is the one package the core imports (see purity.test.ts):
+ * implementation. It is the one package the core imports (see src/layers.test.ts):
  * hashing is pure computation, and WebCrypto's digest is asynchronous and absent
  * from some contexts, which would make every fold asynchronous.
  */

@@ -190,7 +190,7 @@ function copyPlain(value: unknown, depth: number, context: CopyContext): unknown
 }
 
 function copyContainer(value: object, depth: number, context: CopyContext): unknown {
-  if (depth + 1 > 100) {
+  if (depth + 1 > limits.nestingMax) {
     return stop(context, 'too-deep', `The entry nests deeper than ${limits.nestingMax} levels at ${pathText(context.path)}.`);
   }
   if (Array.isArray(value)) return copyArray(value, depth, context);

@@ -20,6 +20,8 @@ export interface MoneyTouch {
   minDay: number;
   maxDay: number;
   accounts: Set<number>;
+  /** Set when a close or ack moved the periods without a fold. */
+  periods?: boolean;
 }
 
 export function emptyTouch(): MoneyTouch {

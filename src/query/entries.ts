@@ -12,7 +12,7 @@ import type { BusinessDate, Entry, EntryId, Hlc, Kind } from '../core/types.ts';
 import { Interner } from './accounts.ts';
 import { dateToSeconds, hlcCounter, hlcMs, hlcText, secondsToDate } from './codec.ts';
 import { float64Column, int32Column, uint16Column, uint8Column, Column } from './columns.ts';
-import { IdTable } from './ids.ts';
+import { IdTable, wordsToHex } from './ids.ts';
 
 export const KIND_CODE: Readonly<Record<Kind, number>> = Object.fromEntries(KINDS.map((k, i) => [k, i])) as Record<Kind, number>;
 export const TXN = KIND_CODE.txn;
@@ -69,10 +69,12 @@ export class EntryTable {
   /** The prev id of the entry at `row`, or null. */
   prevOf(row: number): EntryId | null {
     if (this.prevNull.data[row] === 1) return null;
-    const words = this.prevWords.data;
-    let out = '';
-    for (let w = 0; w < 8; w++) out += words[row * 8 + w]!.toString(16).padStart(8, '0');
-    return out as EntryId;
+    return wordsToHex(this.prevWords.data, row * 8) as EntryId;
+  }
+
+  /** The row of the held entry the entry at `row` names as prev, or -1. */
+  prevRow(row: number): number {
+    return this.prevNull.data[row] === 1 ? -1 : this.ids.indexOfWords(this.prevWords.data, row * 8);
   }
 
   /** The kind of the entry at `row`. */

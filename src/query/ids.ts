@@ -7,6 +7,7 @@
 import { Column } from './columns.ts';
 
 const WORDS = 8;
+const BYTE_HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const HEX = /^[0-9a-f]{64}$/;
 const EMPTY = -1;
 
@@ -54,10 +55,13 @@ export class IdTable {
 
   /** The hex id at `index`. */
   idAt(index: number): string {
-    const words = this.#words.data;
-    let out = '';
-    for (let w = 0; w < WORDS; w++) out += (words[index * WORDS + w]! >>> 0).toString(16).padStart(8, '0');
-    return out;
+    return wordsToHex(this.#words.data, index * WORDS);
+  }
+
+  /** The index of the id whose 8 words start at `offset` in `words`, or -1. */
+  indexOfWords(words: Uint32Array, offset: number): number {
+    this.#scratch.set(words.subarray(offset, offset + WORDS));
+    return this.#find(this.#scratch);
   }
 
   /** Compare the ids at two indexes as their hex strings compare (-1, 0, 1). */
@@ -99,6 +103,16 @@ export class IdTable {
     this.#slots = new Int32Array(size).fill(EMPTY);
     for (let i = 0; i < this.#count; i++) this.#place(i);
   }
+}
+
+/** The 64 hex chars of the 8 words at `offset`. */
+export function wordsToHex(words: Uint32Array, offset: number): string {
+  let out = '';
+  for (let w = offset; w < offset + WORDS; w++) {
+    const x = words[w]!;
+    out += BYTE_HEX[x >>> 24]! + BYTE_HEX[(x >>> 16) & 255]! + BYTE_HEX[(x >>> 8) & 255]! + BYTE_HEX[x & 255]!;
+  }
+  return out;
 }
 
 function parseInto(hex: string, out: Uint32Array): void {

@@ -39,6 +39,8 @@ export interface Change {
   entries: boolean;
   /** The batch went through the fold: any entry's state and any structural view may have changed. */
   structure: boolean;
+  /** The periods changed (a fold, or a close or ack recorded without one). */
+  periods: boolean;
   quarantine: boolean;
 }
 
@@ -92,11 +94,12 @@ export function mayChange(q: Query, change: Change): boolean {
     case 'alarms':
     case 'frontier':
       return change.entries;
-    // Plain txns and negations (the only batches without `structure`) never change these.
-    case 'late':
-    case 'summaries':
     case 'periods':
     case 'closingBalances':
+      return change.periods;
+    // Plain txns, negations, closes and acks (the only batches without `structure`) never change these.
+    case 'late':
+    case 'summaries':
       return false;
   }
 }

@@ -8,8 +8,8 @@ import type { BookId, Entry, EntryId, PeerId } from '../core/types.ts';
 import type { Books } from './books.ts';
 import type { EntryTable } from './entries.ts';
 
-/** The entry at `row`, whole or rebuilt. */
-export function skeletonOf(entries: EntryTable, books: Books, row: number): Entry {
+/** The entry at `row`, whole or rebuilt. `ids` may hold ids already made (shared, not made twice). */
+export function skeletonOf(entries: EntryTable, books: Books, row: number, ids?: string[]): Entry {
   const whole = entries.objects.get(row);
   if (whole !== undefined) return whole;
   const p = books.postings;
@@ -24,13 +24,13 @@ export function skeletonOf(entries: EntryTable, books: Books, row: number): Entr
   if (memo !== undefined) body.memo = memo;
   if (ref !== undefined) body.ref = ref;
   return {
-    id: entries.ids.idAt(row) as EntryId,
+    id: (ids?.[row] ?? entries.ids.idAt(row)) as EntryId,
     nonce: '',
     book: entries.books.name(entries.book.data[row]!) as BookId,
     kind: 'txn',
     peer: entries.peers.name(entries.peer.data[row]!) as PeerId,
     seq: entries.seq.data[row]!,
-    prev: entries.prevOf(row),
+    prev: prevOf(entries, row, ids),
     hlc: entries.hlcOf(row),
     date: entries.dateOf(row),
     body,
@@ -38,9 +38,18 @@ export function skeletonOf(entries: EntryTable, books: Books, row: number): Entr
   };
 }
 
+function prevOf(entries: EntryTable, row: number, ids: string[] | undefined): EntryId | null {
+  if (ids === undefined) return entries.prevOf(row);
+  // Almost every prev is a held entry: share its id string instead of making another.
+  const prev = entries.prevRow(row);
+  return prev >= 0 ? (ids[prev] as EntryId) : entries.prevOf(row);
+}
+
 /** Every entry held, rebuilt (for a fold of the whole set). */
 export function allSkeletons(entries: EntryTable, books: Books): Entry[] {
+  const ids = new Array<string>(entries.size);
+  for (let row = 0; row < entries.size; row++) ids[row] = entries.ids.idAt(row);
   const out = new Array<Entry>(entries.size);
-  for (let row = 0; row < entries.size; row++) out[row] = skeletonOf(entries, books, row);
+  for (let row = 0; row < entries.size; row++) out[row] = skeletonOf(entries, books, row, ids);
   return out;
 }

@@ -39,6 +39,12 @@ export class EntryStates {
     this.details.set(row, { status: 'pending', reason: 'not judged yet' });
   }
 
+  /** A quiet close or ack: recorded, nothing else. */
+  setRecorded(row: number): void {
+    this.status.data[row] = RECORDED;
+    this.details.delete(row);
+  }
+
   /** A plain txn: effective at its own date (seconds), nothing else. */
   setEffective(row: number, effSec: number): void {
     this.status.data[row] = EFFECTIVE;

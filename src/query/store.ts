@@ -99,7 +99,7 @@ export class QueryStore {
     this.lastApply = { added: rows.length, fast };
     this.#alarms = undefined;
     const accounts = new Set([...touch.accounts].map((a) => this.books.accounts.name(a)));
-    this.#live.notify({ minDay: touch.minDay, maxDay: touch.maxDay, accounts, entries: true, structure: !fast, quarantine: false });
+    this.#live.notify({ minDay: touch.minDay, maxDay: touch.maxDay, accounts, entries: true, structure: !fast, periods: !fast || touch.periods === true, quarantine: false });
     return rows.length;
   }
 
@@ -107,7 +107,7 @@ export class QueryStore {
   applyQuarantine(records: readonly QuarantineRecord[]): void {
     if (records.length === 0) return;
     this.#quarantine.add(records);
-    this.#live.notify({ minDay: 1, maxDay: 0, accounts: new Set(), entries: false, structure: false, quarantine: true });
+    this.#live.notify({ minDay: 1, maxDay: 0, accounts: new Set(), entries: false, structure: false, periods: false, quarantine: true });
   }
 
   /** Hear `query`'s answer now and whenever it changes. Returns the unsubscribe function. */
@@ -354,6 +354,9 @@ export class QueryStore {
         this.states.negatedBy.set(target, row);
         this.books.setEffect(row, sec, Number.NaN, target, -1, touch);
         this.structure.noteNegate(entry.body);
+      } else if ((entry.kind === 'close' || entry.kind === 'ack') && this.structure.recordPeriodEntry(entry, this.#compareIds)) {
+        this.states.setRecorded(row);
+        touch.periods = true;
       } else {
         return false;
       }
@@ -361,6 +364,8 @@ export class QueryStore {
     }
     return true;
   }
+
+  readonly #compareIds = (a: EntryId, b: EntryId): number => this.entries.compareByHlc(this.entries.ids.indexOf(a), this.entries.ids.indexOf(b));
 
   #targetFacts(id: string): TargetFacts | undefined {
     const row = this.entries.ids.indexOf(id);

@@ -16,9 +16,10 @@
  * - no negation, admit or seal names it (their states would change);
  * - its day is after every summary's day (a summary's verdict reads balances then).
  */
-import type { Alarm, AuthorFrontier, BookSettings, Ledger, PeriodView, RosterMember, SummaryView } from '../core/ledger.ts';
-import { periodOf } from '../core/dates.ts';
-import type { BusinessDate, Entry, EntryId, NegateBody, PeerId, PeriodId } from '../core/types.ts';
+import type { AckView, Alarm, AuthorFrontier, BookSettings, Ledger, PeriodView, RosterMember, SummaryView } from '../core/ledger.ts';
+import { isPeriodId, periodOf } from '../core/dates.ts';
+import type { BusinessDate, Entry, EntryId, EntryOf, NegateBody, PeerId, PeriodId } from '../core/types.ts';
+import { hiddenAcks, withAck, withClose } from './periods.ts';
 
 /** An entry's envelope as the fast path sees it. */
 export interface EntryFacts {
@@ -56,11 +57,13 @@ export class Structure {
   readonly #namedSeqs = new Set<string>();
   #lastSummaryDay = '';
   readonly #heldFrom = new Map<PeerId, number>();
+  /** Recorded acks of periods not shown yet (no close, no seal), by period. */
+  #hiddenAcks = new Map<PeriodId, AckView[]>();
   /** The genesis's book id (the settings do not carry it). */
   #book: string | undefined;
 
   /** Take the structure from a fold of the whole set; `others` are the non-txn entries held. */
-  absorb(ledger: Ledger, others: Iterable<Entry>): void {
+  absorb(ledger: Ledger, others: readonly Entry[]): void {
     this.settings = ledger.settings;
     this.#book = undefined;
     this.roster = ledger.roster;
@@ -78,6 +81,7 @@ export class Structure {
     this.#namedSeqs.clear();
     this.#lastSummaryDay = '';
     for (const e of others) this.#note(e);
+    this.#hiddenAcks = hiddenAcks(ledger, others);
   }
 
   #note(e: Entry): void {
@@ -95,19 +99,46 @@ export class Structure {
 
   /** True when the fold would make `txn` effective at its own date and change nothing else. */
   isPlain(txn: EntryFacts): boolean {
-    const settings = this.settings;
-    if (settings === undefined || txn.book !== this.#book) return false;
-    const member = this.roster.get(txn.peer);
-    if (member === undefined || (member.lastSeq !== undefined && txn.seq > member.lastSeq)) return false;
-    if (this.#heldFrom.has(txn.peer)) return false;
-    const f = this.frontier.get(txn.peer);
-    const contiguous = f?.contiguous ?? 0;
-    if (txn.seq !== contiguous + 1 || (f?.highest ?? 0) !== contiguous) return false;
-    if (txn.seq === 1 ? txn.prev !== null : txn.prev !== f?.head) return false;
-    if (txn.seq <= (this.#cutSeq.get(txn.peer) ?? 0)) return false;
-    if (this.firstOpenPeriod !== undefined && periodOf(txn.date, settings.period) < this.firstOpenPeriod) return false;
-    if (this.#namedIds.has(txn.id) || this.#namedSeqs.has(`${txn.peer}\n${txn.seq}`)) return false;
+    if (!this.extendsQuietly(txn)) return false;
+    if (this.firstOpenPeriod !== undefined && periodOf(txn.date, this.settings!.period) < this.firstOpenPeriod) return false;
     return txn.date.slice(0, 10) > this.#lastSummaryDay;
+  }
+
+  /**
+   * True when `entry` changes no other entry's standing or chain: of this book, by an
+   * author in good standing, at the top of its chain, within no cut, named by nothing.
+   * Then its own state depends only on its author's roles and its body.
+   */
+  extendsQuietly(entry: EntryFacts): boolean {
+    if (this.settings === undefined || entry.book !== this.#book) return false;
+    const member = this.roster.get(entry.peer);
+    if (member === undefined || (member.lastSeq !== undefined && entry.seq > member.lastSeq)) return false;
+    if (this.#heldFrom.has(entry.peer)) return false;
+    const f = this.frontier.get(entry.peer);
+    const contiguous = f?.contiguous ?? 0;
+    if (entry.seq !== contiguous + 1 || (f?.highest ?? 0) !== contiguous) return false;
+    if (entry.seq === 1 ? entry.prev !== null : entry.prev !== f?.head) return false;
+    if (entry.seq <= (this.#cutSeq.get(entry.peer) ?? 0)) return false;
+    return !this.#namedIds.has(entry.id) && !this.#namedSeqs.has(`${entry.peer}\n${entry.seq}`);
+  }
+
+  /**
+   * A close or ack the fold would record, with its effect on the periods applied; false
+   * (nothing changed) when it would not be recorded or is not quiet (see above). A
+   * close is recorded when its period is a period of this book and its author holds
+   * 'owner' or 'closer'; an ack when its period is one. An invalid one goes to the fold,
+   * which words the reason.
+   */
+  recordPeriodEntry(entry: EntryOf<'close'> | EntryOf<'ack'>, compareByHlc: (a: EntryId, b: EntryId) => number): boolean {
+    if (!this.extendsQuietly(entry) || !isPeriodId(entry.body.period, this.settings!.period)) return false;
+    if (entry.kind === 'close') {
+      const roles = this.roster.get(entry.peer)!.roles;
+      if (!roles.includes('owner') && !roles.includes('closer')) return false;
+      this.periods = withClose(this.periods, this.#hiddenAcks, entry.body.period, entry.id, compareByHlc);
+    } else {
+      this.periods = withAck(this.periods, this.#hiddenAcks, entry.body.period, { peer: entry.peer, ack: entry.id, seq: entry.seq });
+    }
+    return true;
   }
 
   /**
