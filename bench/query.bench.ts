@@ -16,7 +16,7 @@ import { makeDevEntry } from '../src/core/entry.ts';
 import { fold } from '../src/core/fold.ts';
 import { formatHlc } from '../src/core/hlc.ts';
 import { trialBalance } from '../src/core/queries.ts';
-import type { BookId, BusinessDate, Entry, EntryId, PeerId, Posting } from '../src/core/types.ts';
+import type { BodyByKind, BookId, BusinessDate, Entry, EntryId, PeerId, Posting, UnsignedEntry } from '../src/core/types.ts';
 import { QueryStore } from '../src/query/store.ts';
 import { heading, measure, report } from './lib.ts';
 
@@ -55,9 +55,9 @@ class Generator {
 
   constructor(readonly total: number) {}
 
-  write<K extends Entry['kind']>(author: Author, kind: K, body: Extract<Entry, { kind: K }>['body'], wallMs: number): Entry {
+  write<K extends Entry['kind']>(author: Author, kind: K, body: BodyByKind[K], wallMs: number): Entry {
     author.seq++;
-    const entry = makeDevEntry({
+    const unsigned: UnsignedEntry<K> = {
       nonce: String(this.made++).padStart(21, 'N'),
       book: BOOK,
       kind,
@@ -67,7 +67,8 @@ class Generator {
       hlc: formatHlc(wallMs, 0),
       date: new Date(wallMs).toISOString().slice(0, 19) as BusinessDate,
       body,
-    } as never) as Entry;
+    };
+    const entry: Entry = makeDevEntry(unsigned);
     author.prev = entry.id;
     return entry;
   }
@@ -103,6 +104,13 @@ function heapBytes(): number {
 
 function dayAt(fraction: number): string {
   return new Date(START_MS + Math.floor(fraction * DAYS) * 86_400_000).toISOString().slice(0, 10);
+}
+
+function timed(label: string, fn: () => unknown, store: QueryStore): void {
+  const t = performance.now();
+  fn();
+  const ms = performance.now() - t;
+  console.log(`  ${label.padEnd(66)} ${ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(1)} s`} (${store.lastApply.fast ? 'fast' : 'fold'})`);
 }
 
 /** Trial balance over 1M postings: the store, the core fold's trialBalance, and a Map loop. */
@@ -157,12 +165,14 @@ async function trialBalances(): Promise<void> {
   report(await measure('store.search memo "table 4" (first 50 and total)', () => store.search({ memo: 'table 4' }), { runs: RUNS }));
   report(await measure('store.totalsByDay over the year', () => store.totalsByDay(), { runs: RUNS }));
 
-  // One structural batch: a negation asks the fold today.
+  // A negation and a close take the fast path; a join (a roster change) asks the fold.
+  const end = START_MS + DAYS * 86_400_000;
   const target = all[all.length - 10]!;
-  const negate = gen.write(gen.tills[0]!, 'negate', { target: { peer: target.peer, seq: target.seq, id: target.id }, reason: 'bench' }, START_MS + DAYS * 86_400_000);
-  const t = performance.now();
-  store.apply([negate]);
-  console.log(`  one negation (slow path: fold over the set rebuilt from the columns): ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const negate = gen.write(gen.tills[0]!, 'negate', { target: { peer: target.peer, seq: target.seq, id: target.id }, reason: 'bench' }, end);
+  timed('one negation (fast path)', () => store.apply([negate]), store);
+  timed('one close (fast path)', () => store.apply([gen.write(gen.owner, 'close', { period: '2025-12' }, end + 1000)]), store);
+  const join = gen.write(gen.owner, 'join', { device: 'till-9' as PeerId, name: 'till-9', key: '', roles: [] }, end + 2000);
+  timed('one join (slow path: fold of the set rebuilt from the columns)', () => store.apply([join]), store);
 }
 
 /** Memory per entry with 1M entries held (the store alone: batches are dropped once applied). */

@@ -12,8 +12,8 @@ import { devVerifier } from './entry.ts';
 import { fold } from './fold.ts';
 import type { Ledger } from './ledger.ts';
 import { validate } from './validate.ts';
-import { balancesAsOf, trialBalance } from './queries.ts';
-import { arrivals, storeHistory, type StoreHistory } from './testing/arbitraries.ts';
+import { balancesAsOf, register, trialBalance } from './queries.ts';
+import { CHART, arrivals, storeHistory, type StoreHistory } from './testing/arbitraries.ts';
 
 /**
  * The whole ledger as one string: maps as arrays sorted by key, bigints tagged. Two
@@ -34,6 +34,7 @@ function observe(ledger: Ledger, history: StoreHistory) {
     digest: stateDigest(ledger),
     balances: days.map((day) => [...balancesAsOf(ledger, day)].sort(([a], [b]) => (a < b ? -1 : 1))),
     trial: days.map((day) => trialBalance(ledger, day)),
+    registers: CHART.map((account) => register(ledger, account)),
     periods: ledger.periods,
     summaries: ledger.summaries,
     alarms: ledger.alarms,

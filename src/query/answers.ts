@@ -91,17 +91,48 @@ export function dayTotals(books: Books, opts: RangeOptions & { account?: string 
   const only = opts.account === undefined ? -1 : books.accounts.get(opts.account) ?? -2;
   if (only === -2) return [];
   const [fromDay, toDay] = dayRange(opts);
-  const sums = new Map<number, { debit: number[]; credit: number[] }>();
-  books.forEachRow(fromDay, toDay, (account, amount, day) => {
+  // One pass into Float64Arrays indexed by day (both sums only grow, so each stays exact within 2^53).
+  const { account, amount, day } = books.postings;
+  const n = books.postings.count;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const d = day.data[i]!;
+    if (d === NEVER_DAY || d < fromDay || d > toDay || (only >= 0 && account.data[i] !== only)) continue;
+    if (d < lo) lo = d;
+    if (d > hi) hi = d;
+  }
+  if (lo > hi) return [];
+  const debit = new Float64Array(hi - lo + 1);
+  const credit = new Float64Array(hi - lo + 1);
+  const seen = new Uint8Array(hi - lo + 1);
+  for (let i = 0; i < n; i++) {
+    const d = day.data[i]!;
+    if (d < lo || d > hi || (only >= 0 && account.data[i] !== only)) continue;
+    const x = amount.data[i]!;
+    seen[d - lo] = 1;
+    if (x > 0) debit[d - lo]! += x;
+    else credit[d - lo]! -= x;
+  }
+  const out: DayTotal[] = [];
+  for (let k = 0; k < seen.length; k++) {
+    if (seen[k] === 0) continue;
+    const exactDay = debit[k]! <= EXACT_MAX && credit[k]! <= EXACT_MAX;
+    const [d, c] = exactDay ? [BigInt(debit[k]!), BigInt(credit[k]!)] : bigDay(books, lo + k, only);
+    out.push({ day: secondsToDate((lo + k) * 86_400).slice(0, 10), debit: d, credit: c });
+  }
+  return out;
+}
+
+function bigDay(books: Books, d: number, only: number): [bigint, bigint] {
+  let debit = 0n;
+  let credit = 0n;
+  books.forEachRow(d, d, (account, amount) => {
     if (only >= 0 && account !== only) return;
-    let s = sums.get(day);
-    if (s === undefined) sums.set(day, (s = { debit: [], credit: [] }));
-    if (amount > 0) s.debit.push(amount);
-    else s.credit.push(-amount);
+    if (amount > 0) debit += BigInt(amount);
+    else credit -= BigInt(amount);
   });
-  return [...sums.keys()]
-    .sort((a, b) => a - b)
-    .map((day) => ({ day: secondsToDate(day * 86_400).slice(0, 10), debit: exact(sums.get(day)!.debit), credit: exact(sums.get(day)!.credit) }));
+  return [debit, credit];
 }
 
 /** Movement per account over effective days in range, in account order; untouched accounts left out. */
@@ -135,15 +166,6 @@ function bigTotals(books: Books, account: number, fromDay: number, toDay: number
     else c -= BigInt(amount);
   });
   return [d, c];
-}
-
-function exact(positives: number[]): bigint {
-  let sum = 0;
-  for (const v of positives) sum += v;
-  if (sum <= EXACT_MAX) return BigInt(sum);
-  let big = 0n;
-  for (const v of positives) big += BigInt(v);
-  return big;
 }
 
 /** The ids of the effective txn and negate entries landing in `period`, sorted (the fold's `content`). */

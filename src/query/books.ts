@@ -46,7 +46,7 @@ export class Books {
   /** Per entry: the rows now in the books, start and count (count 0 when out). */
   readonly bookStart = int32Column();
   readonly bookCount = uint8Column();
-  /** Per entry: effective date in seconds, NaN when the entry is not in effect. */
+  /** The rows in the books, in the fold's posting order (for registers). */
   readonly order: SortedIndex;
   /** Exact balance per account over every row in the books. */
   readonly totals: ExactTotal[] = [];

@@ -31,7 +31,7 @@ export function secondsToDate(seconds: number): BusinessDate {
 }
 
 /** Day index (days since 2000-01-01) of a `YYYY-MM-DD` day or a business date. */
-export function dayIndexOf(day: Day | string): number {
+export function dayIndexOf(day: Day): number {
   return Math.round((Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) - EPOCH_2000_MS) / (DAY_S * 1000));
 }
 

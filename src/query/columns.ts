@@ -37,7 +37,7 @@ export class Column<T extends TypedArray> {
     let size = this.data.length;
     while (size < capacity) size *= 2;
     const next = new this.#make(size);
-    next.set(this.data.subarray(0, this.length) as never);
+    next.set(this.data.subarray(0, this.length));
     this.data = next;
   }
 

@@ -89,6 +89,7 @@ export function mayChange(q: Query, change: Change): boolean {
       return moneyIn(change, q);
     case 'search':
     case 'negations':
+    case 'late':
     case 'withStatus':
     case 'entry':
     case 'alarms':
@@ -98,7 +99,6 @@ export function mayChange(q: Query, change: Change): boolean {
     case 'closingBalances':
       return change.periods;
     // Plain txns, negations, closes and acks (the only batches without `structure`) never change these.
-    case 'late':
     case 'summaries':
       return false;
   }

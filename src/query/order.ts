@@ -7,7 +7,7 @@
  * Rows leave by a predicate (`keep`) applied at the same merge, so removing many rows
  * costs one pass, not one pass each.
  */
-import { Column, int32Column } from './columns.ts';
+import { int32Column, type Column } from './columns.ts';
 
 /** Compares two rows: negative, zero or positive, as Array.prototype.sort expects. */
 export type RowOrder = (a: number, b: number) => number;

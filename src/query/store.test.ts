@@ -127,6 +127,40 @@ describe('QueryStore', () => {
     expectSameBooks(store, [...held, seal]);
   });
 
+  it('records closes and acks without a fold, as the fold shows them', () => {
+    const { owner, t1, t2, base } = shop();
+    const store = new QueryStore();
+    store.load(base);
+    const all: Entry[] = [...base];
+    const feed = (e: Entry): void => {
+      all.push(e);
+      store.apply([e]);
+      expect(store.lastApply.fast).toBe(true);
+      expect(store.periods()).toEqual(fold(all).periods);
+    };
+    // Acks before any close wait hidden; T2 acks before T1, shown sorted by peer.
+    feed(t2.ack('2025-01', '2025-02-01T08:00:00'));
+    expect(store.periods()).toEqual([]);
+    feed(owner.close('2025-01', '2025-02-01T09:00:00'));
+    feed(t1.ack('2025-01', '2025-02-01T10:00:00'));
+    expect(store.periods()[0]?.acks.map((a) => a.peer)).toEqual(['T1', 'T2']);
+    // A second close of the same period keeps the earliest by (hlc, id).
+    feed(owner.close('2025-01', '2025-02-01T11:00:00'));
+    expect(store.folds).toBe(1);
+    expectSameBooks(store, all);
+  });
+
+  it('leaves an invalid close to the fold', () => {
+    const { t1, base } = shop();
+    const store = new QueryStore();
+    store.load(base);
+    const close = t1.close('2025-01', '2025-02-01T09:00:00');
+    store.apply([close]);
+    expect(store.lastApply.fast).toBe(false);
+    expect(store.entry(close.id)?.state.status).toBe('invalid');
+    expectSameBooks(store, [...base, close]);
+  });
+
   it('pages a register with true running balances', () => {
     const { t1, base } = shop();
     const sales = [1, 2, 3, 4, 5].map((d) => sell(t1, `2025-01-0${d}T10:00:00`, d * 10));
@@ -157,6 +191,10 @@ describe('QueryStore', () => {
     ]);
     expect(store.balancesAsOf('2025-01-01')[0]).toEqual({ account: 'Assets:Cash', amount: 1n });
     expect(store.register('Assets:Cash', { offset: 9_500 }).rows[0]?.running).toBe(expected);
+    expect(store.totalsByDay({ account: 'Assets:Cash' })).toEqual([
+      { day: '2025-01-01', debit: 1n, credit: 0n },
+      { day: '2025-01-02', debit: expected - 1n, credit: 0n },
+    ]);
     expect(store.totalsByAccount()).toEqual([
       { account: 'Assets:Cash', debit: expected, credit: 0n, net: expected },
       { account: 'Income:Sales', debit: 0n, credit: expected, net: -expected },

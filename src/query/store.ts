@@ -7,12 +7,13 @@
  *   applyQuarantine(records) refusals the journal kept aside
  *
  * Two paths keep it equal to the core's fold (the reference, checked by
- * equivalence.test.ts). The common one: a batch of plain txns (structure.ts says
- * exactly which) is appended in O(postings), touching no other entry. Any other batch
- * (a negation, a seal, a join, a fork, a gap filled, a late entry) changes the state of
+ * equivalence.test.ts). The common one: plain txns, plain negations, closes and acks
+ * (structure.ts says exactly which) take effect in O(postings), touching only the
+ * entry itself (and a negation's target). Any other batch (a seal, a summary, a join,
+ * a retire, a fork, a gap filled, a late entry, a twin negation) changes the state of
  * other entries in ways only the fold defines, so the store asks the core's fold over
- * the set, rebuilt from its columns, and then moves only the entries whose state
- * changed. See the report in the module README for what that costs.
+ * the whole set, rebuilt from its columns, and then moves only the entries whose state
+ * changed. That fold costs about as much as the core's own (bench/query.bench.ts).
  */
 import { fold } from '../core/fold.ts';
 import { dateSkewAlarm } from '../core/hlc.ts';
@@ -74,11 +75,18 @@ export class QueryStore {
     this.#live = new LiveQueries({ answer: (q) => answerQuery(this, q), mayChange });
   }
 
-  /** Load the journal's entries at start (into an empty store). */
+  /**
+   * Load the journal's entries at start: one fold of the whole set. On a store that
+   * already holds entries it adds these and folds everything held (a full refresh).
+   */
   load(entries: Iterable<Entry>): void {
     const all = [...entries];
-    const rows = this.#addNew(all);
-    this.#absorb(fold(all), emptyTouch());
+    const wasEmpty = this.size === 0;
+    const added = new Map<number, Entry>();
+    this.#addNew(all, added);
+    if (wasEmpty) this.#absorb(fold(all), [...added.values()], emptyTouch());
+    else this.#refold(emptyTouch());
+    this.#alarms = undefined;
   }
 
   /**
@@ -382,17 +390,21 @@ export class QueryStore {
 
   /** The slow path: fold the whole set and move what changed. */
   #refold(touch: MoneyTouch): number {
-    return this.#absorb(fold(allSkeletons(this.entries, this.books)), touch);
+    const skeletons = allSkeletons(this.entries, this.books);
+    return this.#absorb(fold(skeletons), skeletons, touch);
   }
 
-  /** Take states and structure from a fold; returns how many entries changed state. */
-  #absorb(ledger: Ledger, touch: MoneyTouch): number {
+  /**
+   * Take states and structure from a fold of `byRow` (every entry held, by row);
+   * returns how many entries changed state.
+   */
+  #absorb(ledger: Ledger, byRow: readonly Entry[], touch: MoneyTouch): number {
     this.folds++;
     const ids = this.entries.ids;
     let changed = 0;
     const others: Entry[] = [];
-    for (const [id, view] of ledger.entries) {
-      const row = ids.indexOf(id);
+    for (let row = 0; row < byRow.length; row++) {
+      const view = ledger.entries.get(byRow[row]!.id)!;
       if (view.entry.kind !== 'txn') others.push(view.entry);
       const { entry: _entry, ...next } = view;
       if (this.states.sameAs(row, next, ids)) continue;

@@ -39,7 +39,7 @@ export interface WireRange {
   to: number;
 }
 
-export const BYE_CODES = ['done', 'shutdown', 'garbage', 'oversized', 'flood', 'refusals', 'protocol', 'wrong-book', 'duplicate'] as const;
+export const BYE_CODES = ['done', 'shutdown', 'garbage', 'oversized', 'flood', 'refusals', 'protocol', 'wrong-book', 'duplicate', 'busy'] as const;
 export type ByeCode = (typeof BYE_CODES)[number];
 
 export type Frame =

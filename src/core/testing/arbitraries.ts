@@ -18,7 +18,7 @@ export interface HistoryOptions {
   devicesMin?: number;
   devicesMax?: number;
   opsMax?: number;
-  /** Leave out retire, succeed, equivocate, admit, lying summaries and lying seals. */
+  /** Leave out retires, successions, forks, enrol grants, admits, lying summaries and lying seals. */
   benign?: boolean;
   /** The book's reconciliation window; 1, 2 or 28 days when not given. */
   windowDays?: number;
@@ -39,7 +39,7 @@ function opArbitrary(benign: boolean, rivalSeals: boolean): fc.Arbitrary<Op> {
   const amount = fc.integer({ min: 1, max: 99_999 });
   const tpl = fc.nat(TEMPLATES.length - 1);
   const common: Array<fc.WeightedArbitrary<Op>> = [
-    { weight: 30, arbitrary: fc.record({ t: fc.constant('txn'), dev, tpl, amount, back: daysBack(3, 6) }) },
+    { weight: 30, arbitrary: fc.record({ t: fc.constant('txn'), dev, tpl, amount, back: fc.oneof({ weight: 30, arbitrary: daysBack(3, 6) }, { weight: 1, arbitrary: fc.constant(-1) }) }) },
     { weight: 7, arbitrary: fc.record({ t: fc.constant('negate'), dev, pick: fc.nat(), back: daysBack(2, 4) }) },
     { weight: 3, arbitrary: fc.record({ t: fc.constant('twin-negate'), a: dev, b: dev, pick: fc.nat() }) },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('bad-negate'), dev, pick: fc.nat() }) },
@@ -51,17 +51,21 @@ function opArbitrary(benign: boolean, rivalSeals: boolean): fc.Arbitrary<Op> {
     { weight: 8, arbitrary: fc.constant({ t: 'close' }) },
     { weight: 8, arbitrary: fc.record({ t: fc.constant('ack'), dev }) },
     { weight: 8, arbitrary: fc.constant({ t: 'seal' }) },
-    { weight: 1, arbitrary: fc.constant({ t: 'join' }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('join'), by: dev }) },
   ];
   const adversarial: Array<fc.WeightedArbitrary<Op>> = [
-    { weight: 1, arbitrary: fc.record({ t: fc.constant('retire'), dev, slack: fc.nat(2) }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('retire'), dev, slack: fc.nat(2), by: dev }) },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('succeed'), dev }) },
-    { weight: 1, arbitrary: fc.record({ t: fc.constant('equivocate'), dev }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('equivocate'), dev, seq: fc.nat() }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('grant-enrol'), dev }) },
     { weight: 0 /*TEMP*/, arbitrary: fc.record({ t: fc.constant('admit'), pick: fc.nat() }) },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('lying-summary'), dev }) },
     { weight: 1, arbitrary: fc.constant({ t: 'lying-seal' }) },
   ];
-  const rivals: Array<fc.WeightedArbitrary<Op>> = [{ weight: 2, arbitrary: fc.constant({ t: 'rival-seal' }) }];
+  const rivals: Array<fc.WeightedArbitrary<Op>> = [
+    { weight: 2, arbitrary: fc.constant({ t: 'rival-seal' }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('move-closer'), dev }) },
+  ];
   return fc.oneof(...common, ...(benign ? [] : adversarial), ...(rivalSeals ? rivals : [])) as fc.Arbitrary<Op>;
 }
 

@@ -11,7 +11,7 @@ import { nextPeriod } from '../dates.ts';
 import { fold } from '../fold.ts';
 import { sealBody, summaryBody } from '../reconcile.ts';
 import { AssertionError } from '../result.ts';
-import type { BalanceLine, BookId, Day, Entry, EntryId, PeerId, PeriodId, SealBody } from '../types.ts';
+import type { BalanceLine, BookId, Day, Entry, EntryId, PeerId, PeriodId, Role, SealBody } from '../types.ts';
 import { type DeviceBuilder, START_MS, device, newBook } from './build.ts';
 
 /** The fixed chart of accounts every generated transaction posts to. */
@@ -53,10 +53,12 @@ export type Op =
   | { t: 'close' }
   | { t: 'ack'; dev: number }
   | { t: 'seal' }
-  | { t: 'retire'; dev: number; slack: number }
+  | { t: 'retire'; dev: number; slack: number; by: number }
   | { t: 'succeed'; dev: number }
-  | { t: 'equivocate'; dev: number }
-  | { t: 'join' }
+  | { t: 'equivocate'; dev: number; seq: number }
+  | { t: 'join'; by: number }
+  | { t: 'grant-enrol'; dev: number }
+  | { t: 'move-closer'; dev: number }
   | { t: 'admit'; pick: number }
   | { t: 'lying-summary'; dev: number }
   | { t: 'lying-seal' }
@@ -114,6 +116,8 @@ interface SimDevice {
   acked: Set<PeriodId>;
   /** Retired or succeeded: it writes nothing more (a stolen tablet is modelled by slack). */
   gone: boolean;
+  /** The roles the owner last granted it, as the simulator believes them. */
+  roles: Role[];
 }
 
 /** Plays a plan on a fresh daily book: deterministic, so a failing case replays from its plan. */
@@ -169,18 +173,32 @@ class Sim {
     return `${day}T${hh}:${mm}:00`;
   }
 
-  addDevice(b: DeviceBuilder, view: Map<EntryId, Entry>): SimDevice {
-    const d: SimDevice = { b, view, acked: new Set(), gone: false };
+  addDevice(b: DeviceBuilder, view: Map<EntryId, Entry>, roles: Role[] = []): SimDevice {
+    const d: SimDevice = { b, view, acked: new Set(), gone: false, roles };
     this.devices.push(d);
     return d;
   }
 
-  joinTablet(closer: boolean): SimDevice {
+  /** A new tablet, enrolled by `by` (the owner, or a device it gave the 'enrol' role). */
+  joinTablet(closer: boolean, by: SimDevice = this.owner): SimDevice {
     const peer = `T${++this.joined}`;
-    const join = this.owner.b.join(peer, closer ? ['closer'] : [], this.dateOn(this.today(), false));
-    this.record(this.owner, join);
+    const roles: Role[] = closer ? ['closer'] : [];
+    this.record(by, by.b.join(peer, roles, this.dateOn(this.today(), false)));
     const b = device(this.book, peer, START_MS + this.dayIndex * 86_400_000);
-    return this.addDevice(b, new Map(this.owner.view));
+    return this.addDevice(b, new Map(by.view), roles);
+  }
+
+  /** The owner (re-)joins a device with new roles: the latest role event for it counts. */
+  grant(d: SimDevice, roles: Role[]): void {
+    const sorted = [...new Set(roles)].sort();
+    this.record(this.owner, this.owner.b.join(d.b.peer, sorted, this.dateOn(this.today(), false)));
+    d.roles = sorted;
+  }
+
+  /** A device the simulator believes may enrol, else the owner. */
+  enroller(n: number): SimDevice {
+    const d = this.pick(n);
+    return d.roles.includes('enrol') ? d : this.owner;
   }
 
   record(d: SimDevice, e: Entry): Entry {
@@ -220,10 +238,12 @@ class Sim {
       case 'close': return this.close();
       case 'ack': return this.ack(op.dev);
       case 'seal': return this.seal();
-      case 'retire': return this.retire(op.dev, op.slack);
+      case 'retire': return this.retire(op.dev, op.slack, op.by);
       case 'succeed': return this.succeed(op.dev);
-      case 'equivocate': return this.equivocate(op.dev);
-      case 'join': return void (this.joined < 7 && this.joinTablet(false));
+      case 'equivocate': return this.equivocate(op.dev, op.seq);
+      case 'join': return void (this.joined < 7 && this.joinTablet(false, this.enroller(op.by)));
+      case 'grant-enrol': return this.grantEnrol(op.dev);
+      case 'move-closer': return this.moveCloser(op.dev);
       case 'admit': return this.admit(op.pick);
       case 'lying-summary': return this.summary(op.dev, 0, true);
       case 'lying-seal': return this.seal(true);
@@ -231,10 +251,11 @@ class Sim {
     }
   }
 
+  /** A txn dated today, `back` days earlier (back-dated), or tomorrow when `back` is -1. */
   txn(n: number, tpl: number, amount: number, back: number): void {
     const d = this.pick(n);
     const day = dayAt(Math.max(0, this.dayIndex - back));
-    this.record(d, d.b.txn(this.dateOn(day, back > 0), TEMPLATES[tpl]!(amount)));
+    this.record(d, d.b.txn(this.dateOn(day, back !== 0), TEMPLATES[tpl]!(amount)));
   }
 
   negate(d: SimDevice, pick: number, back: number): void {
@@ -362,16 +383,42 @@ class Sim {
     }
   }
 
-  /** The owner retires a tablet at the last seq it holds from it, minus `slack`. */
-  retire(n: number, slack: number): void {
+  /**
+   * A tablet is retired at the last seq the retiring device holds from it, minus
+   * `slack`: by an enroller when the tablet holds no role, else by the owner.
+   */
+  retire(n: number, slack: number, by: number): void {
     const d = this.pick(n);
     if (d === this.owner) return;
-    const held = [...this.owner.view.values()].filter((e) => e.peer === d.b.peer).map((e) => e.seq);
+    const retirer = d.roles.length === 0 ? this.enroller(by) : this.owner;
+    if (retirer === d) return;
+    const held = [...retirer.view.values()].filter((e) => e.peer === d.b.peer).map((e) => e.seq);
     const lastSeq = Math.max(0, Math.max(0, ...held) - slack);
-    this.record(this.owner, this.owner.b.retire(d.b.peer, lastSeq, this.dateOn(this.today(), false)));
+    this.record(retirer, retirer.b.retire(d.b.peer, lastSeq, this.dateOn(this.today(), false)));
     this.adversarial = true;
     // With slack 0 the tablet is really gone; with slack it keeps writing (stolen).
     if (slack === 0) d.gone = true;
+  }
+
+  /** The owner lets a tablet enrol others (and retire tablets without roles). */
+  grantEnrol(n: number): void {
+    const d = this.pick(n);
+    if (d === this.owner || d.roles.includes('enrol')) return;
+    this.grant(d, [...d.roles, 'enrol']);
+    this.adversarial = true;
+  }
+
+  /**
+   * The owner moves the closer role to another tablet, whose view may lack the last
+   * seals: its first seal can then rival the old closer's (rival seals only).
+   */
+  moveCloser(n: number): void {
+    const next = this.pick(n);
+    if (next === this.owner || next === this.closer) return;
+    this.grant(this.closer, this.closer.roles.filter((r) => r !== 'closer'));
+    this.grant(next, [...next.roles, 'closer']);
+    this.closer = next;
+    this.adversarial = true;
   }
 
   /** A tablet hands over to a new identity, which takes its roles and its view. */
@@ -382,18 +429,22 @@ class Sim {
     if (this.devices.some((x) => x.b.peer === to)) return;
     this.record(d, d.b.succeed(to, d.b.seq + 1, this.dateOn(this.today(), false)));
     d.gone = true;
-    const next = this.addDevice(device(this.book, to, START_MS + this.dayIndex * 86_400_000), new Map(d.view));
+    const next = this.addDevice(device(this.book, to, START_MS + this.dayIndex * 86_400_000), new Map(d.view), d.roles);
     if (d === this.closer) this.closer = next;
     this.adversarial = true;
   }
 
-  /** A tablet writes a second entry at the seq of its last one (a fork: equivocation). */
-  equivocate(n: number): void {
+  /** A tablet signs a second entry at a seq it already used (a fork: equivocation). */
+  equivocate(n: number, seqPick: number): void {
     const d = this.pick(n);
-    const head = d.b.head === null ? undefined : this.byId.get(d.b.head);
-    if (head === undefined) return;
-    const fork = d.b.raw('txn', { postings: [{ account: 'Assets:Cash', amount: 1 }, { account: 'Income:Sales', amount: -1 }] }, this.dateOn(this.today(), false), { seq: head.seq, prev: head.prev });
-    this.record(d, fork);
+    if (d.b.seq < 1) return;
+    const seq = 1 + (seqPick % d.b.seq);
+    // Walk the main chain back from the head to the entry the fork replaces.
+    let at = d.b.head === null ? undefined : this.byId.get(d.b.head);
+    while (at !== undefined && at.seq > seq) at = at.prev === null ? undefined : this.byId.get(at.prev);
+    if (at === undefined) return;
+    const body = { postings: [{ account: 'Assets:Cash', amount: 1 }, { account: 'Income:Sales', amount: -1 }] };
+    this.record(d, d.b.raw('txn', body, this.dateOn(this.today(), false), { seq, prev: at.prev }));
     this.adversarial = true;
   }
 

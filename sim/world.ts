@@ -1,0 +1,177 @@
+/**
+ * The simulated world: N tablets (one of them the manager's, which owns the book
+ * and closes periods) and one or two hubs, driven by one seeded PRNG and a virtual
+ * clock. Only time, randomness, the network and storage are simulated; the
+ * journal, the query store and the core are the real ones.
+ *
+ * The world holds what no single device knows: every entry text ever made (so a
+ * damaged copy is told apart from a genuine one), which appends resolved, which
+ * entries were lost with a wiped tablet, and every final period's figures.
+ */
+import { encodeEntry } from '../src/core/entry.ts';
+import { businessDateFromUtcMs } from '../src/core/dates.ts';
+import type { BookId, BusinessDate, Entry, EntryId, PeerId, PeriodId } from '../src/core/types.ts';
+import type { RosterMember } from '../src/core/ledger.ts';
+import { emptyGossipStats, Gossip, type GossipStats } from './gossip.ts';
+import { SimNetwork } from './network.ts';
+import { SimPeer, type Registry } from './peer.ts';
+import { NANOID_ALPHABET, Prng } from './prng.ts';
+import { emptyEvictionStats, type EvictionStats } from './eviction.ts';
+
+export interface WorldOptions {
+  seed: number;
+  /** Tablets, the manager's included (default 8). */
+  tablets: number;
+  /** 1 or 2; undefined lets the seed choose. */
+  hubs?: number;
+}
+
+/** Fixed parameters of every world. */
+export const SIM = {
+  /** 2025-03-01T08:00:00Z. */
+  startMs: 1_740_816_000_000,
+  /** Each step moves the world clock by a uniform 0..2x this. */
+  meanStepMs: 8 * 60_000,
+  /** Frames of the simulated sync, as the design asks of the real one. */
+  frameBytesMax: 16 * 1024,
+  rangeBatchMax: 500,
+  /** Messages one deliver step hands over at most. */
+  deliverBurstMax: 12,
+} as const;
+
+/** Counters of one run: actions and faults by kind, invariant checks by name. */
+export interface RunCounts {
+  actions: Record<string, number>;
+  checks: Record<string, number>;
+  /** Appends that resolved (the app saw them), committed without resolving, and lost in a crash. */
+  resolved: number;
+  committedUnresolved: number;
+  lostInCrash: number;
+  /** sealBody refused after the simulator's own checks said it would not. */
+  sealRefusedAfterCheck: number;
+}
+
+export class World {
+  readonly prng: Prng;
+  readonly book = 'sim-book' as BookId;
+  nowMs: number = SIM.startMs;
+  stepNo = 0;
+  readonly peers: SimPeer[] = [];
+  readonly network: SimNetwork;
+  readonly gossipStats: GossipStats = emptyGossipStats();
+  readonly counts: RunCounts = { actions: {}, checks: {}, resolved: 0, committedUnresolved: 0, lostInCrash: 0, sealRefusedAfterCheck: 0 };
+  readonly eviction: EvictionStats = emptyEvictionStats();
+  /** Genuine entry texts and their ids. */
+  readonly texts = new Map<string, EntryId>();
+  /** Author, seq and world time of every entry a device made. */
+  readonly made = new Map<EntryId, { peer: PeerId; seq: number; atMs: number }>();
+  /** Entries whose append resolved: the promise the journal made to the app. */
+  readonly resolved = new Set<EntryId>();
+  /** Entries whose last copy went with a wiped tablet (until one arrives again from the wire). */
+  readonly lost = new Set<EntryId>();
+  /** Damaged texts the network made. */
+  readonly corrupted = new Set<string>();
+  /** Figures of each period the first time any peer saw it final. */
+  readonly finals = new Map<PeriodId, { figures: string; peer: string }>();
+  /** Device ids that a wiped tablet used to have. */
+  readonly oldIdentities: PeerId[] = [];
+  readonly windowDays: number;
+  readonly recent: string[] = [];
+  readonly #engines = new Map<string, Gossip>();
+
+  constructor(readonly options: WorldOptions) {
+    this.prng = new Prng(options.seed);
+    this.windowDays = this.prng.pick([1, 2, 28])!;
+    const hubs = options.hubs ?? this.prng.int(1, 2);
+    const nodes = ['M', ...Array.from({ length: options.tablets - 1 }, (_, i) => `T${i + 1}`), ...Array.from({ length: hubs }, (_, i) => `H${i + 1}`)];
+    this.network = new SimNetwork(nodes, (node) => this.peer(node).up, (text) => this.corrupted.add(text));
+    const registry: Registry = {
+      idOfText: (text) => this.texts.get(text),
+      made: (entry, atMs) => {
+        this.texts.set(encodeEntry(entry), entry.id);
+        this.made.set(entry.id, { peer: entry.peer, seq: entry.seq, atMs });
+      },
+      ingested: (_peer, accepted) => {
+        for (const entry of accepted) if (this.lost.delete(entry.id)) this.eviction.rescuedFromWire++;
+      },
+    };
+    const env = { book: this.book, now: () => this.nowMs, nonce: () => this.prng.string(NANOID_ALPHABET, 21), registry };
+    for (const node of nodes) {
+      const peer = new SimPeer(node, node.startsWith('H') ? 'hub' : 'tablet', env);
+      this.peers.push(peer);
+      this.#engines.set(node, new Gossip(peer, this.network, { frameBytesMax: SIM.frameBytesMax, rangeBatchMax: SIM.rangeBatchMax }, this.gossipStats));
+    }
+  }
+
+  /** Open every peer, write the book's genesis and enrol the tablets; every peer starts with those entries (pairing). */
+  async setup(): Promise<void> {
+    for (const peer of this.peers) await peer.open();
+    const manager = this.manager;
+    const made: Entry[] = [];
+    made.push(await manager.append({ kind: 'book', body: { name: 'Sim store', currency: 'EUR', timezone: 'UTC', period: 'day', windowDays: this.windowDays } }));
+    for (const peer of this.tablets()) {
+      if (peer === manager) continue;
+      // T1 may enrol devices too, so a wiped tablet can rejoin while the manager is cut off.
+      const roles: RosterMember['roles'] = peer.node === 'T1' ? ['enrol'] : [];
+      made.push(await manager.append({ kind: 'join', body: { device: peer.device, name: peer.node, key: '', roles } }));
+    }
+    for (const entry of made) this.resolved.add(entry.id);
+    this.counts.resolved += made.length;
+    const texts = made.map(encodeEntry);
+    for (const peer of this.peers) if (peer !== manager) await peer.ingest(texts, { node: 'M', device: manager.device });
+  }
+
+  get manager(): SimPeer {
+    return this.peers[0]!;
+  }
+
+  peer(node: string): SimPeer {
+    const found = this.peers.find((p) => p.node === node);
+    if (found === undefined) throw new Error(`no node ${node}`);
+    return found;
+  }
+
+  gossip(peer: SimPeer): Gossip {
+    return this.#engines.get(peer.node)!;
+  }
+
+  tablets(): SimPeer[] {
+    return this.peers.filter((p) => p.kind === 'tablet');
+  }
+
+  /** Tablets that are up and, in their own books, enrolled and not retired: the ones a clerk can write on. */
+  active(): SimPeer[] {
+    return this.tablets().filter((p) => p.up && isActiveMember(p.mustQuery().roster(), p.device));
+  }
+
+  /** A device's business date now (the book keeps UTC dates). */
+  dateOf(peer: SimPeer): BusinessDate {
+    return businessDateFromUtcMs(peer.clockMs(), 0);
+  }
+
+  /** Count an action or a fault, and keep its note for a failure report. */
+  note(kind: string, detail: string): void {
+    this.counts.actions[kind] = (this.counts.actions[kind] ?? 0) + 1;
+    this.recent.push(`#${this.stepNo} ${kind}: ${detail}`);
+    if (this.recent.length > 40) this.recent.shift();
+  }
+
+  check(name: string): void {
+    this.counts.checks[name] = (this.counts.checks[name] ?? 0) + 1;
+  }
+
+  /** An append the app saw resolve: recorded as a promise kept, and pushed live to the peer's links. */
+  async appendResolved(peer: SimPeer, input: Parameters<SimPeer['append']>[0]): Promise<Entry> {
+    const entry = await peer.append(input);
+    this.resolved.add(entry.id);
+    this.counts.resolved++;
+    this.gossip(peer).push([entry]);
+    return entry;
+  }
+}
+
+/** True when `device` is in the roster and not retired. */
+export function isActiveMember(roster: readonly RosterMember[], device: PeerId): boolean {
+  const member = roster.find((m) => m.peer === device);
+  return member !== undefined && member.lastSeq === undefined;
+}
