@@ -58,7 +58,7 @@ test('appended entries and saved drafts survive a reload and a browser restart',
     await openHarness(page, harness, 4);
     const after = await snapshot(page);
     expect(after).toEqual(before);
-    expect([after.allValid, after.allMatchesRows, after.blocksMatchRows]).toEqual([true, true, true]);
+    expect([after.allValid, after.storedMatches, after.layoutHolds]).toEqual([true, true, true]);
     expect(await page.evaluate(() => window.daybook.append(1))).toMatchObject({ seq: 11 });
   } finally {
     await context.close();
@@ -110,8 +110,7 @@ function checkAfterCrash(snap: Snapshot, heard: readonly StreamDetailOf[]): void
   const seqs = snap.entries.map((e) => e.seq).sort((a, b) => a - b);
   expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
   expect(snap.device.seq).toBe(seqs.length);
-  expect([snap.allValid, snap.allMatchesRows, snap.blocksMatchRows]).toEqual([true, true, true]);
-  expect(snap.blocks).toBe(Math.floor(snap.count / 16));
+  expect([snap.allValid, snap.storedMatches, snap.layoutHolds]).toEqual([true, true, true]);
   // One write was in flight per kill; it may have committed without being heard.
   const unheard = snap.entries.filter((e) => !resolved.some((r) => r.id === e.id));
   expect(unheard.length, 'at most one write in flight per kill').toBeLessThanOrEqual(heard.filter((h) => h.kind === 'round').length);
@@ -150,7 +149,7 @@ test('a forced quota error is a JournalQuotaError and leaves the journal intact'
     const after = await snapshot(page);
     expect(after.count).toBe(5 + outcome.appended);
     expect(after.device.seq).toBe(after.count);
-    expect([after.allValid, after.allMatchesRows, after.blocksMatchRows]).toEqual([true, true, true]);
+    expect([after.allValid, after.storedMatches, after.layoutHolds]).toEqual([true, true, true]);
     // Still full: the next write fails the same way, and writes nothing either.
     expect(await page.evaluate(() => window.daybook.appendLarge().catch((e: Error) => e.name))).toBe('JournalQuotaError');
     expect((await snapshot(page)).entries).toEqual(after.entries);

@@ -1,25 +1,11 @@
 /**
- * The network and the machines misbehaving: messages delivered, dropped,
- * duplicated, reordered, delayed or damaged; partitions and heals; crashes in the
+ * The network and the machines misbehaving: messages dropped, duplicated,
+ * reordered, delayed or damaged; partitions and heals; crashes in the
  * middle of an append and restarts; clocks skewed or jumping; a browser wiping a
  * tablet's storage. Plus the one healthy background activity: gossip rounds.
  */
 import { measureEviction } from './eviction.ts';
-import { SIM, type World } from './world.ts';
-
-/** Hand over a burst of messages, oldest first with some reordering. */
-export async function deliver(world: World, burstMax: number = SIM.deliverBurstMax): Promise<string | undefined> {
-  let delivered = 0;
-  const n = world.prng.int(1, burstMax);
-  for (let i = 0; i < n; i++) {
-    const message = world.network.take(world.prng);
-    if (message === undefined) break;
-    if (!world.network.deliverable(message)) continue;
-    await world.gossip(world.peer(message.to)).receive(message.message);
-    delivered++;
-  }
-  return delivered === 0 ? undefined : `delivered ${delivered}`;
-}
+import type { World } from './world.ts';
 
 export async function drop(world: World): Promise<string | undefined> {
   return world.network.drop(world.prng);
@@ -49,6 +35,21 @@ export async function heal(world: World): Promise<string | undefined> {
   if (!world.network.partitioned) return undefined;
   world.network.heal();
   return 'healed';
+}
+
+/** A tablet loses its network (Wi-Fi off) and keeps working alone. */
+export async function offline(world: World): Promise<string | undefined> {
+  const tablet = world.prng.pick(world.tablets().filter((t) => !world.network.offline.has(t.node)));
+  if (tablet === undefined) return undefined;
+  world.network.offline.add(tablet.node);
+  return `${tablet.node} offline`;
+}
+
+export async function online(world: World): Promise<string | undefined> {
+  const node = world.prng.pick([...world.network.offline]);
+  if (node === undefined) return undefined;
+  world.network.offline.delete(node);
+  return `${node} online`;
 }
 
 /**

@@ -215,6 +215,8 @@ export class SimPeer implements GossipHost {
       else this.model.held.add(id);
     }
     this.env.registry.ingested(this, report.accepted);
+    // A refusal changes no entry, but the quarantine count must be checked.
+    if (report.refused.length > 0) this.dirty = true;
     return report.accepted;
   }
 

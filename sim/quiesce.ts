@@ -14,11 +14,10 @@ import type { World } from './world.ts';
 
 /** Gossip rounds before quiescence counts as not reached. */
 const ROUNDS_MAX = 12;
-/** Deliveries in one round before the network counts as storming. */
-const DELIVERIES_MAX = 200_000;
 
 export async function quiesce(world: World): Promise<{ rounds: number }> {
   world.network.heal();
+  world.network.offline.clear();
   for (const peer of world.peers) if (!peer.up) await peer.open();
   for (const tablet of world.tablets()) while (tablet.pending.length > 0) await settle(world, tablet);
   await checkStep(world);
@@ -34,13 +33,9 @@ export async function quiesce(world: World): Promise<{ rounds: number }> {
   return fail('quiescence', `peers still hold different sets after ${ROUNDS_MAX} fault-free gossip rounds`);
 }
 
-/** Deliver everything in flight, in order, including what deliveries cause. */
+/** Deliver everything in flight, in due order, including what deliveries cause. */
 async function drain(world: World): Promise<void> {
-  for (let n = 0; world.network.queue.length > 0; n++) {
-    if (n > DELIVERIES_MAX) fail('quiescence', `more than ${DELIVERIES_MAX} messages in one fault-free round`);
-    const message = world.network.queue.shift()!;
-    if (world.network.deliverable(message)) await world.gossip(world.peer(message.to)).receive(message.message);
-  }
+  await world.deliverDue(Infinity);
 }
 
 function idsOf(entries: readonly Entry[]): string {

@@ -41,6 +41,7 @@ export async function runSeed(options: RunOptions): Promise<RunResult> {
     for (let i = 1; i <= options.steps; i++) {
       world.nowMs += world.prng.int(0, 2 * SIM.meanStepMs);
       world.stepNo = i;
+      await world.deliverDue();
       const { kind, note } = await takeStep(world);
       options.trace?.(`#${i} ${kind}: ${note ?? '(skipped)'}`);
       await checkStep(world);

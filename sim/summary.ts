@@ -19,6 +19,7 @@ export interface Totals {
   lostInCrash: number;
   sealRefusedAfterCheck: number;
   undeliverable: number;
+  delivered: number;
   quiescenceRoundsMax: number;
   gossip: GossipStats;
   eviction: EvictionStats;
@@ -37,6 +38,7 @@ export function emptyTotals(): Totals {
     lostInCrash: 0,
     sealRefusedAfterCheck: 0,
     undeliverable: 0,
+    delivered: 0,
     quiescenceRoundsMax: 0,
     gossip: emptyGossipStats(),
     eviction: emptyEvictionStats(),
@@ -60,6 +62,7 @@ export function addRun(totals: Totals, result: RunResult): void {
   totals.lostInCrash += world.counts.lostInCrash;
   totals.sealRefusedAfterCheck += world.counts.sealRefusedAfterCheck;
   totals.undeliverable += world.network.undeliverable;
+  totals.delivered += world.counts.delivered;
   totals.quiescenceRoundsMax = Math.max(totals.quiescenceRoundsMax, result.quiescenceRounds ?? 0);
   for (const key of Object.keys(totals.gossip) as Array<keyof GossipStats>) totals.gossip[key] += world.gossipStats[key];
   const e = world.eviction;
@@ -93,7 +96,7 @@ export function formatTotals(t: Totals, elapsedMs: number): string {
   lines.push(`invariant checks: ${checkTotal} (${checks.map(([k, v]) => `${k} ${v}`).join(', ')})`);
   lines.push(`appends: ${t.resolved} resolved, ${t.committedUnresolved} committed unresolved at a crash, ${t.lostInCrash} lost unresolved in a crash`);
   const g = t.gossip;
-  lines.push(`sync: ${g.haves} haves, ${g.wants} wants, ${g.frames} frames, ${g.entriesSent} entries sent (${g.entriesRedundant} already held), ${t.undeliverable} undeliverable, quiescence in <= ${t.quiescenceRoundsMax} rounds`);
+  lines.push(`sync: ${t.delivered} messages delivered, ${t.undeliverable} lost to a cut link or a crashed receiver; ${g.haves} haves, ${g.wants} wants, ${g.frames} frames, ${g.entriesSent} entries sent (${g.entriesRedundant} already held); quiescence in <= ${t.quiescenceRoundsMax} rounds`);
   if (t.sealRefusedAfterCheck > 0) lines.push(`seals refused after the precheck: ${t.sealRefusedAfterCheck}`);
   lines.push(...formatEviction(t.eviction));
   return lines.join('\n');

@@ -17,6 +17,7 @@ import { SimNetwork } from './network.ts';
 import { SimPeer, type Registry } from './peer.ts';
 import { NANOID_ALPHABET, Prng } from './prng.ts';
 import { emptyEvictionStats, type EvictionStats } from './eviction.ts';
+import { fail } from './invariants.ts';
 
 export interface WorldOptions {
   seed: number;
@@ -31,12 +32,12 @@ export const SIM = {
   /** 2025-03-01T08:00:00Z. */
   startMs: 1_740_816_000_000,
   /** Each step moves the world clock by a uniform 0..2x this. */
-  meanStepMs: 8 * 60_000,
+  meanStepMs: 12 * 60_000,
   /** Frames of the simulated sync, as the design asks of the real one. */
   frameBytesMax: 16 * 1024,
   rangeBatchMax: 500,
-  /** Messages one deliver step hands over at most. */
-  deliverBurstMax: 12,
+  /** Latency profiles a seed chooses among (mean ms): a LAN, a slow link, a congested one, a very poor one. */
+  latencyMeansMs: [200, 20_000, 180_000, 900_000],
 } as const;
 
 /** Counters of one run: actions and faults by kind, invariant checks by name. */
@@ -49,6 +50,7 @@ export interface RunCounts {
   lostInCrash: number;
   /** sealBody refused after the simulator's own checks said it would not. */
   sealRefusedAfterCheck: number;
+  delivered: number;
 }
 
 export class World {
@@ -59,7 +61,7 @@ export class World {
   readonly peers: SimPeer[] = [];
   readonly network: SimNetwork;
   readonly gossipStats: GossipStats = emptyGossipStats();
-  readonly counts: RunCounts = { actions: {}, checks: {}, resolved: 0, committedUnresolved: 0, lostInCrash: 0, sealRefusedAfterCheck: 0 };
+  readonly counts: RunCounts = { actions: {}, checks: {}, resolved: 0, committedUnresolved: 0, lostInCrash: 0, sealRefusedAfterCheck: 0, delivered: 0 };
   readonly eviction: EvictionStats = emptyEvictionStats();
   /** Genuine entry texts and their ids. */
   readonly texts = new Map<string, EntryId>();
@@ -76,15 +78,23 @@ export class World {
   /** Device ids that a wiped tablet used to have. */
   readonly oldIdentities: PeerId[] = [];
   readonly windowDays: number;
+  readonly latencyMeanMs: number;
   readonly recent: string[] = [];
   readonly #engines = new Map<string, Gossip>();
 
   constructor(readonly options: WorldOptions) {
     this.prng = new Prng(options.seed);
     this.windowDays = this.prng.pick([1, 2, 28])!;
+    this.latencyMeanMs = this.prng.pick(SIM.latencyMeansMs)!;
     const hubs = options.hubs ?? this.prng.int(1, 2);
     const nodes = ['M', ...Array.from({ length: options.tablets - 1 }, (_, i) => `T${i + 1}`), ...Array.from({ length: hubs }, (_, i) => `H${i + 1}`)];
-    this.network = new SimNetwork(nodes, (node) => this.peer(node).up, (text) => this.corrupted.add(text));
+    this.network = new SimNetwork(nodes, {
+      isUp: (node) => this.peer(node).up,
+      now: () => this.nowMs,
+      prng: this.prng,
+      latency: { meanMs: this.latencyMeanMs },
+      onCorrupt: (text) => this.corrupted.add(text),
+    });
     const registry: Registry = {
       idOfText: (text) => this.texts.get(text),
       made: (entry, atMs) => {
@@ -158,6 +168,22 @@ export class World {
 
   check(name: string): void {
     this.counts.checks[name] = (this.counts.checks[name] ?? 0) + 1;
+  }
+
+  /**
+   * Deliver every message due by `untilMs` (what deliveries send may fall due too),
+   * in due order. More than `deliveriesMax` in one go is a message storm: a failure.
+   */
+  async deliverDue(untilMs: number = this.nowMs, deliveriesMax = 100_000): Promise<number> {
+    let delivered = 0;
+    for (let message = this.network.takeDue(untilMs); message !== undefined; message = this.network.takeDue(untilMs)) {
+      if (delivered >= deliveriesMax) fail('network-storm', `more than ${deliveriesMax} messages delivered without the clock moving`);
+      if (!this.network.deliverable(message)) continue;
+      await this.gossip(this.peer(message.to)).receive(message.message);
+      delivered++;
+    }
+    this.counts.delivered += delivered;
+    return delivered;
   }
 
   /** An append the app saw resolve: recorded as a promise kept, and pushed live to the peer's links. */

@@ -243,35 +243,3 @@ declare global {
 }
 window.bench = bench;
 document.title = 'bench harness ready';
-
-// TEMP probe
-(window as unknown as { probe4: unknown }).probe4 = async (phase: string) => {
-  const open = () => new Promise<IDBDatabase>((res, rej) => { const q = indexedDB.open('p4', 1); q.onupgradeneeded = () => { q.result.createObjectStore('text'); q.onsuccess = null; q.result.createObjectStore('obj'); q.result.createObjectStore('rows'); }; q.onsuccess = () => res(q.result); q.onerror = () => rej(q.error); });
-  const db = await open();
-  const put = (store: string, fn: (s: IDBObjectStore) => void) => new Promise<void>((res) => { const tx = db.transaction(store, 'readwrite'); fn(tx.objectStore(store)); tx.oncomplete = () => res(); });
-  const getAll = (store: string) => new Promise<unknown[]>((res) => { const q = db.transaction(store, 'readonly').objectStore(store).getAll(); q.onsuccess = () => res(q.result); });
-  const out: Record<string, number> = {};
-  if (phase === 'write') {
-    for (let b = 0; b < 100; b++) {
-      const chunk = pending.texts.slice(b * 1000, (b + 1) * 1000);
-      await put('text', (s) => s.put('[' + chunk.join(',') + ']', b));
-      await put('obj', (s) => s.put(chunk.map((t) => JSON.parse(t)), b));
-      await put('rows', (s) => chunk.forEach((t, i) => s.put(JSON.parse(t), b * 1000 + i)));
-    }
-    db.close();
-    return 'written';
-  }
-  let t = performance.now();
-  const texts = (await getAll('text')) as string[];
-  out.textRead = performance.now() - t; t = performance.now();
-  let n = 0;
-  for (const x of texts) n += (JSON.parse(x) as unknown[]).length;
-  out.textParse = performance.now() - t; t = performance.now();
-  const objs = (await getAll('obj')) as unknown[][];
-  out.objRead = performance.now() - t; t = performance.now();
-  out.objN = objs.reduce((a, b) => a + b.length, 0);
-  const rows = await getAll('rows');
-  out.rowsRead = performance.now() - t; out.rowsN = rows.length; out.n = n;
-  db.close();
-  return out;
-};

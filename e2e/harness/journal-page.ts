@@ -4,11 +4,11 @@
  * nanoid nonces, the dev signature scheme.
  */
 import { nanoid } from 'nanoid';
+import { canonicalString } from '../../src/core/canonical.ts';
 import { devSigner, devVerifier, encodeEntry } from '../../src/core/entry.ts';
 import { journalLimits } from '../../src/core/limits.ts';
 import type { BookId, PeerId, TxnBody } from '../../src/core/types.ts';
 import { validate } from '../../src/core/validate.ts';
-import { blockText } from '../../src/journal/blocks.ts';
 import { journalConformance, type ConformanceCase } from '../../src/journal/conformance.ts';
 import { openIdbJournal } from '../../src/journal/idb-journal.ts';
 import { journalDb, journalDbName } from '../../src/journal/idb-schema.ts';
@@ -98,17 +98,17 @@ const api = {
     const all = await j.all();
     const db = journalDb(journalDbName(BOOK));
     await db.open();
-    const rows = await db.entries.orderBy('lsn').toArray();
-    const blocks = await db.blocks.orderBy('no').toArray();
+    const blocks = await db.blocks.toArray();
+    const tail = (await db.log.where(':id').between(0, Infinity).toArray()) as string[];
     db.close();
-    const size = blockSize;
+    const stored = [...blocks.flatMap((text) => JSON.parse(text) as unknown[]), ...tail.map((text) => JSON.parse(text) as unknown)];
     return {
       count: await j.count(),
       device: await j.device(),
       entries: all.map((e) => ({ seq: e.seq, peer: e.peer, id: e.id, memo: e.kind === 'txn' ? (e.body.memo ?? '') : '' })),
       allValid: all.every((e) => validate(e, { verify: devVerifier, book: BOOK }).ok),
-      allMatchesRows: all.length === rows.length && all.every((e, i) => encodeEntry(e) === rows[i]!.text && rows[i]!.lsn === i),
-      blocksMatchRows: blocks.every((b, k) => b.no === k && b.text === blockText(rows.slice(k * size, (k + 1) * size).map((r) => r.text))),
+      storedMatches: stored.length === all.length && all.every((e, i) => encodeEntry(e) === canonicalString(stored[i])),
+      layoutHolds: blocks.length === Math.floor(all.length / blockSize) && tail.length === all.length % blockSize,
       blocks: blocks.length,
       drafts: (await j.drafts.list()).map((d) => ({ id: d.id, memo: (d.body as TxnBody).memo ?? '' })),
       authors: await j.authors(),
@@ -165,8 +165,10 @@ export interface Snapshot {
   device: Awaited<ReturnType<Journal['device']>>;
   entries: Array<{ seq: number; peer: string; id: string; memo: string }>;
   allValid: boolean;
-  allMatchesRows: boolean;
-  blocksMatchRows: boolean;
+  /** The blocks and tail, read directly, hold exactly what all() returns, in order. */
+  storedMatches: boolean;
+  /** floor(count / blockEntries) blocks and count % blockEntries tail rows. */
+  layoutHolds: boolean;
   blocks: number;
   drafts: Array<{ id: string; memo: string }>;
   authors: Awaited<ReturnType<Journal['authors']>>;

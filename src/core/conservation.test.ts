@@ -7,12 +7,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { propertyRuns } from '../testing/runs.ts';
-import { endOfDay, periodOf, periodStart } from './dates.ts';
+import { daysBetween, endOfDay, periodOf, periodStart } from './dates.ts';
 import { fold } from './fold.ts';
-import type { EffectivePosting, Ledger } from './ledger.ts';
+import type { EffectivePosting, LateInfo, Ledger } from './ledger.ts';
 import { balancesAsOf, trialBalance } from './queries.ts';
 import { storeHistory, type StoreHistory } from './testing/arbitraries.ts';
-import type { Entry, EntryId, Posting } from './types.ts';
+import type { Entry, EntryId, PeriodId, Posting } from './types.ts';
 
 const FOREVER = '2999-12-31';
 
@@ -32,6 +32,43 @@ function postingsBy(ledger: Ledger): Map<EntryId, EffectivePosting[]> {
 function txnPostings(entry: Entry): Posting[] {
   if (entry.kind !== 'txn') throw new Error(`expected a txn, got ${entry.kind}`);
   return entry.body.postings;
+}
+
+interface ChainSealModel {
+  period: PeriodId;
+  /** Ids on the chains the seal's cut names: each line's head and its prev ancestors held. */
+  within: Set<EntryId>;
+}
+
+/** The seal chain as the periods list it, each cut resolved by walking prev links. */
+function sealChainOf(ledger: Ledger): ChainSealModel[] {
+  const byId = new Map([...ledger.entries.values()].map((v) => [v.entry.id, v.entry]));
+  return ledger.periods.flatMap((p) => {
+    const seal = p.seal === undefined ? undefined : byId.get(p.seal);
+    if (seal?.kind !== 'seal') return [];
+    const within = new Set<EntryId>();
+    for (const line of seal.body.cut) {
+      let at = byId.get(line.head);
+      if (at === undefined || at.peer !== line.peer || at.seq !== line.seq) continue;
+      while (at !== undefined) {
+        within.add(at.id);
+        const prev: Entry | undefined = at.prev === null ? undefined : byId.get(at.prev);
+        at = prev !== undefined && prev.peer === at.peer && prev.seq === at.seq - 1 ? prev : undefined;
+      }
+    }
+    return [{ period: p.period, within }];
+  });
+}
+
+/** Where an entry's own date lands by the seal chain, before negation targets and admits. */
+function landingModel(entry: Entry, chain: ChainSealModel[], firstOpen: PeriodId | undefined): { date: string; late?: LateInfo } {
+  const label = periodOf(entry.date, 'day');
+  const own = chain.find((s) => s.period === label);
+  const lastSealed = chain[chain.length - 1]?.period;
+  if (own !== undefined ? own.within.has(entry.id) : lastSealed === undefined || label > lastSealed) return { date: entry.date };
+  const cover = chain.find((s) => s.period > label && s.within.has(entry.id));
+  const late: LateInfo = cover !== undefined ? { labelPeriod: label, into: cover.period, provisional: false } : { labelPeriod: label, into: firstOpen!, provisional: true };
+  return { date: periodStart(late.into), late };
 }
 
 const note = (h: StoreHistory): string => `ops:\n${h.log.join('\n')}`;
@@ -110,6 +147,36 @@ describe('conservation', () => {
           if (view.state.status === 'effective') expect(view.effectiveDate! >= periodStart(into)).toBe(true);
           // Not in the books of its own day: as-of queries use the effective date.
           if (view.effectiveDate !== undefined) expect(view.effectiveDate > endOfDay(labelPeriod)).toBe(true);
+        }
+      }),
+      { numRuns: propertyRuns() },
+    );
+  });
+
+  it('every money entry lands where the seal chain says, by a model written here', () => {
+    // The landing rule, restated independently: on time when its period is open or
+    // its period's seal has it within the cut; otherwise late, into the first later
+    // sealed period whose cut has it, or provisionally into the first open period.
+    // (Seals here are written by sealBody, so "within the cut" implies "covered".)
+    fc.assert(
+      fc.property(storeHistory(), (history) => {
+        const ledger = fold(history.entries);
+        const chain = sealChainOf(ledger);
+        const admitted = new Set(history.entries.flatMap((e) => (e.kind === 'admit' ? [e.body.target.id] : [])));
+        for (const view of ledger.entries.values()) {
+          const entry = view.entry;
+          if ((entry.kind !== 'txn' && entry.kind !== 'negate') || admitted.has(entry.id)) continue;
+          if (view.state.status !== 'effective' && view.state.status !== 'held') continue;
+          const expected = landingModel(entry, chain, ledger.firstOpenPeriod);
+          expect(view.late, `${entry.kind} ${entry.id} dated ${entry.date}\n${note(history)}`).toEqual(expected.late);
+          // Late by more than the window: held for review, and only then held for that reason.
+          const beyond = expected.late !== undefined && daysBetween(expected.late.labelPeriod, expected.late.into) > history.windowDays;
+          const heldForWindow = view.state.status === 'held' && view.state.reason === 'late-beyond-window';
+          if (heldForWindow || view.state.status === 'effective') expect(heldForWindow, `${entry.id}\n${note(history)}`).toBe(beyond);
+          if (view.state.status !== 'effective') continue;
+          const target = entry.kind === 'negate' ? ledger.entries.get(entry.body.target.id)?.effectiveDate : undefined;
+          const date = target !== undefined && target > expected.date ? target : expected.date;
+          expect(view.effectiveDate, `${entry.kind} ${entry.id}\n${note(history)}`).toBe(date);
         }
       }),
       { numRuns: propertyRuns() },

@@ -86,6 +86,30 @@ describe('convergence', () => {
     );
   });
 
+  it('every peer judges summaries and seals alike: honest ones hold, lying ones are caught', () => {
+    // Peers with different sets may see a summary as agreed, stale or unverifiable,
+    // but an honest summary is never 'false' anywhere and a lying one never passes;
+    // a final period's honest seal agrees, a lying seal disagrees, on every peer.
+    fc.assert(
+      fc.property(storeHistory(), (history) => {
+        const lies = new Set(history.lies);
+        for (const set of [history.entries, ...history.checkpoints.map((c) => c.entries)]) {
+          const ledger = fold(set);
+          for (const view of ledger.summaries) {
+            const verdict = view.result.verdict;
+            const expected = lies.has(view.summary) ? ['false', 'unverifiable'] : ['agreed', 'stale', 'unverifiable'];
+            expect(expected, `summary ${view.summary} is ${verdict}\n${failureNote(history)}`).toContain(verdict);
+          }
+          for (const period of ledger.periods) {
+            if (period.status !== 'final') continue;
+            expect(period.sealAgrees, `seal of ${period.period}\n${failureNote(history)}`).toBe(!lies.has(period.seal!));
+          }
+        }
+      }),
+      { numRuns: propertyRuns() },
+    );
+  });
+
   it('the state digest tells different sets apart', () => {
     // Equal digest <=> identical books: dropping a money entry that took effect must change it.
     fc.assert(

@@ -1,34 +1,32 @@
 /**
- * What the parts of the stored journal share: the database handle, the injected
- * dependencies, and the write and read disciplines of idb-journal.ts (one write at
- * a time, retried after a lost race or a lost connection).
+ * What the parts of the stored journal share: the log, the injected dependencies,
+ * and the write and read disciplines of idb-journal.ts (one write at a time,
+ * prepared again after a lost race, retried after a lost connection).
  */
 import type { Entry } from '../core/types.ts';
-import type { StoredState } from './device-state.ts';
-import type { JournalDb } from './idb-schema.ts';
 import type { EntryInput } from './author.ts';
+import type { Fail } from './idb-raw.ts';
+import type { IdbLog } from './idb-log.ts';
 import type { JournalDeps } from './journal.ts';
 
-/** A marker a write step returns when the state changed under it: it is prepared again. */
+/** A marker a write step returns when another tab wrote first: it runs again on the fresh state. */
 export const STALE: unique symbol = Symbol('stale');
 export type Stale = typeof STALE;
 
 export interface IdbContext {
-  db: JournalDb;
+  log: IdbLog;
   deps: JournalDeps;
-  blockSize: number;
   /**
-   * Run a write through the journal's queue. `step` gets the latest known state and
-   * returns STALE if that state changed under it; `recover`, after a lost
-   * connection, says whether the lost attempt committed after all (its result).
+   * Run a write through the journal's queue. `step` plans from log.state and
+   * returns STALE if its commit lost the race; `recover`, after a lost connection,
+   * says whether the lost attempt committed after all (its result).
    */
-  write<T>(step: (state: StoredState) => Promise<T | Stale>, recover?: () => Promise<T | undefined>): Promise<T>;
+  write<T>(step: () => Promise<T | Stale>, recover?: () => Promise<T | undefined>): Promise<T>;
   /** Run a read, reopening a closed connection once. Errors are JournalErrors. */
   read<T>(fn: () => Promise<T>): Promise<T>;
   /**
-   * Append the entry made from `input`. `extra` runs first inside the entry's
-   * transaction, over the entry stores plus `extraStores` (drafts); if it throws,
-   * nothing is written.
+   * Append the entry made from `input`. `extra` issues more requests in the entry's
+   * transaction, over `extraStores` (drafts), and may fail it: then nothing is written.
    */
-  appendWith(input: EntryInput, extra?: () => Promise<void>, extraStores?: readonly string[]): Promise<Entry>;
+  appendWith(input: EntryInput, extraStores?: readonly string[], extra?: (tx: IDBTransaction, fail: Fail) => void): Promise<Entry>;
 }

@@ -1,18 +1,20 @@
 /**
  * Drafts in the stored journal. A draft lives in its own store and never touches
- * the entry stores, except when saved: then the draft's removal and the entry's
- * append share one transaction (see IdbContext.appendWith), so a crash leaves
- * either the draft or the entry, never both and never neither.
+ * the entries, except when saved: then reading and removing the draft and adding
+ * its entry share one transaction, so a crash leaves either the draft or the entry,
+ * never both and never neither.
  */
 import { journalLimits } from '../core/limits.ts';
 import { editedDraft, mustDraft, newDraft } from './draft-rules.ts';
 import { TooManyDraftsError } from './errors.ts';
 import type { IdbContext } from './idb-context.ts';
+import { onResult } from './idb-raw.ts';
 import type { Draft, Drafts } from './journal.ts';
 
 /** The Drafts of a stored journal. */
 export function idbDrafts(ctx: IdbContext): Drafts {
-  const { db, deps } = ctx;
+  const { log, deps } = ctx;
+  const db = log.db;
   return {
     create: async (input) => {
       const draft = newDraft(deps.nonce(), input, deps.clock());
@@ -39,12 +41,14 @@ export function idbDrafts(ctx: IdbContext): Drafts {
     discard: (id) => ctx.write(() => db.drafts.delete(id)),
     save: async (id, expectedVersion) => {
       const draft = mustDraft(await ctx.read(() => db.drafts.get(id)), id, expectedVersion);
-      const takeDraft = async (): Promise<void> => {
+      return ctx.appendWith(draft, ['drafts'], (tx, fail) => {
+        const drafts = tx.objectStore('drafts');
         // Checked again inside the transaction: another tab may have saved or edited it.
-        mustDraft(await db.drafts.get(id), id, draft.version);
-        await db.drafts.delete(id);
-      };
-      return ctx.appendWith(draft, takeDraft, ['drafts']);
+        onResult(drafts.get(id), fail, (row) => {
+          mustDraft(row as Draft | undefined, id, draft.version);
+          drafts.delete(id);
+        });
+      });
     },
   };
 }

@@ -4,7 +4,7 @@
  * written), a connection the browser closes, another tab writing, damaged blocks.
  * The same suite runs again in real Chromium (e2e/journal.spec.ts).
  */
-import { IDBFactory, IDBKeyRange, IDBObjectStore as FakeObjectStore, forceCloseDatabase } from 'fake-indexeddb';
+import { IDBFactory, IDBKeyRange, IDBObjectStore as FakeObjectStore, IDBTransaction as FakeTransaction, forceCloseDatabase } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeEntry } from '../core/entry.ts';
 import { journalLimits } from '../core/limits.ts';
@@ -40,7 +40,11 @@ describe('idb journal (fake-indexeddb): conformance, blocks of 4 entries', () =>
   for (const c of journalConformance(factory(4), { propertyRuns: propertyRuns() })) it(c.name, c.run);
 });
 
-/** Make the next `add`/`put` calls on the named stores fail as the browser would. */
+/**
+ * Faults, as a browser produces them: a write refused for quota (thrown by the
+ * request), or a transaction aborted when it commits (a failed commit, or the
+ * connection closed under it).
+ */
 interface Fault {
   stores: string[];
   kind: 'quota' | 'abort' | 'close';
@@ -50,24 +54,22 @@ let fault: Fault | undefined;
 type Write = IDBObjectStore['add'];
 const originalAdd: Write = FakeObjectStore.prototype.add;
 const originalPut: Write = FakeObjectStore.prototype.put;
+const originalCommit: IDBTransaction['commit'] = FakeTransaction.prototype.commit;
 function faulty(original: Write): Write {
   return function (this: IDBObjectStore, ...args: Parameters<Write>): IDBRequest<IDBValidKey> {
-    const now = fault;
-    if (now === undefined || !now.stores.includes(this.name)) return original.apply(this, args);
-    if (now.kind === 'quota') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-    fault = undefined;
-    const tx = this.transaction;
-    const request = original.apply(this, args);
-    // Like a browser that aborts the transaction after the request (a failed commit, a forced close).
-    queueMicrotask(() => {
-      tx.abort();
-      if (now.kind === 'close') for (const c of now.connections ?? []) forceClose(c);
-    });
-    return request;
+    if (fault?.kind === 'quota' && fault.stores.includes(this.name)) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    return original.apply(this, args);
   };
 }
 FakeObjectStore.prototype.add = faulty(originalAdd);
 FakeObjectStore.prototype.put = faulty(originalPut);
+FakeTransaction.prototype.commit = function (this: IDBTransaction): void {
+  const now = fault;
+  if (now === undefined || now.kind === 'quota' || !now.stores.some((s) => this.objectStoreNames.contains(s))) return originalCommit.call(this);
+  fault = undefined;
+  this.abort();
+  if (now.kind === 'close') for (const c of now.connections ?? []) forceClose(c);
+};
 afterEach(() => {
   fault = undefined;
 });
@@ -82,7 +84,7 @@ describe('idb journal (fake-indexeddb): storage failures write nothing', () => {
     const journal = await openIdbJournal(testDeps(), fakeIdb().options);
     const first = await journal.append(sale(1));
     const draft = await journal.drafts.create(sale(2));
-    fault = { stores: ['entries'], kind: 'quota' };
+    fault = { stores: ['log', 'blocks'], kind: 'quota' };
     await expect(journal.append(sale(3))).rejects.toMatchObject({ name: 'JournalQuotaError', code: 'quota' });
     await expect(journal.drafts.save(draft.id)).rejects.toMatchObject({ name: 'JournalQuotaError' });
     await expect(journal.ingest(peerChain('T2', 3), 'T2')).rejects.toMatchObject({ name: 'JournalQuotaError' });
@@ -99,7 +101,7 @@ describe('idb journal (fake-indexeddb): storage failures write nothing', () => {
   it('an aborted transaction is a JournalAbortError, with nothing written', async () => {
     const journal = await openIdbJournal(testDeps(), { ...fakeIdb().options, blockEntries: 2 });
     await journal.append(sale(1));
-    fault = { stores: ['state'], kind: 'abort' };
+    fault = { stores: ['log'], kind: 'abort' };
     // This append would also seal block 0: the block must vanish with the rest.
     await expect(journal.append(sale(2))).rejects.toMatchObject({ name: 'JournalAbortError', code: 'abort' });
     expect(await journal.count()).toBe(1);
@@ -118,7 +120,7 @@ describe('idb journal (fake-indexeddb): storage failures write nothing', () => {
     expect(await journal.count()).toBe(2);
     connections.forEach((c) => c.close()); // closed without telling anyone
     expect((await journal.append(sale(3))).seq).toBe(3);
-    fault = { stores: ['entries'], kind: 'close', connections: [...connections] };
+    fault = { stores: ['log'], kind: 'close', connections: [...connections] };
     expect((await journal.append(sale(4))).seq).toBe(4);
     expect((await journal.all()).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
     await journal.close();
@@ -138,29 +140,48 @@ describe('idb journal (fake-indexeddb): layout and concurrency', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
-  it('seals a block per blockEntries entries, each equal to its rows, and cold start reads them', async () => {
+  it('stores sealed blocks of blockEntries entries plus the tail, and reads them back at cold start', async () => {
     const { options } = fakeIdb();
     const journal = await openIdbJournal(testDeps(), options);
     const chain = peerChain('T2', 2 * journalLimits.blockEntries + 77);
     await journal.ingest(chain.slice(0, 1500), 'T2');
-    await journal.append(sale(1));
+    const mine = await journal.append(sale(1));
     await journal.ingest(chain.slice(1500), 'T2');
+    const texts = [...chain.slice(0, 1500), mine, ...chain.slice(1500)].map(encodeEntry);
     await journal.close();
     const db = journalDb(options.name!, options);
     const blocks = await db.blocks.toArray();
-    const rows = await db.entries.orderBy('lsn').toArray();
-    expect(blocks.map((b) => b.no)).toEqual([0, 1]);
-    blocks.forEach((block) => {
-      const range = rows.slice(block.no * journalLimits.blockEntries, (block.no + 1) * journalLimits.blockEntries);
-      expect(block.text).toBe(blockText(range.map((r) => r.text)));
-    });
-    // A damaged block is read from its rows instead.
-    await db.blocks.put({ no: 1, text: '[{"truncated' });
-    db.close();
+    const tail = await db.log.where(':id').between(0, Infinity).toArray();
+    expect(blocks).toEqual([0, 1].map((no) => blockText(texts.slice(no * journalLimits.blockEntries, (no + 1) * journalLimits.blockEntries))));
+    expect(tail).toEqual(texts.slice(2 * journalLimits.blockEntries));
+    // A fresh journal (a cold start) reads the same entries, and knows their ids.
     const again = await openIdbJournal(testDeps(), options);
-    const all = await again.all();
-    expect(all.map((e) => encodeEntry(e))).toEqual(rows.map((r) => r.text));
-    expect(all).toHaveLength(chain.length + 1);
-    await again.close();
+    expect((await again.all()).map(encodeEntry)).toEqual(texts);
+    expect(await again.get(chain[5]!.id)).toEqual(chain[5]);
+    expect((await again.ingest(chain, 'T2')).duplicates).toBe(chain.length);
+    // A damaged block is an error, never a silently shorter journal.
+    await db.blocks.put('[{"truncated', 1);
+    db.close();
+    const third = await openIdbJournal(testDeps(), options);
+    await expect(third.all()).rejects.toMatchObject({ name: 'JournalError' });
+    await Promise.all([again.close(), third.close()]);
+  });
+
+  it('one tab sees what another tab wrote: entries, counters, duplicates', async () => {
+    const { options } = fakeIdb();
+    const deps = testDeps();
+    const a = await openIdbJournal(deps, options);
+    const b = await openIdbJournal(deps, options);
+    const chain = peerChain('T2', 10);
+    expect(await b.count()).toBe(0);
+    await a.ingest(chain.slice(0, 6), 'T2');
+    await b.all(); // b's keydir is built now, and must follow a's later writes
+    const mine = await a.append(sale(3));
+    await a.ingest(chain.slice(6), 'T2');
+    expect(await b.count()).toBe(11);
+    expect(await b.get(mine.id)).toEqual(mine);
+    expect((await b.ingest(chain, 'T2')).duplicates).toBe(10);
+    expect((await b.append(sale(4))).prev).toBe(mine.id);
+    await Promise.all([a.close(), b.close()]);
   });
 });

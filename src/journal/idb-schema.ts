@@ -1,42 +1,48 @@
 /**
- * The IndexedDB schema of the journal (through Dexie), one database per book on a
- * device. Rows keep entries as canonical text: structured-cloning one string is
- * much cheaper than cloning the object tree, and the text is what gossip sends.
+ * The IndexedDB schema of the journal (opened through Dexie), one database per
+ * book on a device:
  *
- * Every transaction is opened with durability 'strict': on Chromium the commit
- * event then fires only after the data is flushed to disk, which is what "resolved
- * means saved" needs.
+ * - `blocks`: sealed blocks, key = block number, value = the JSON array text of
+ *   `blockEntries` canonical entries (blocks.ts). Written once, never changed.
+ * - `log`: the unsealed tail, key = lsn, value = one entry's canonical text; and
+ *   the device state, key = ['s', version] (array keys sort after numbers, so tail
+ *   ranges never meet it). A write adds the state at version + 1 and removes the
+ *   old one: if another tab wrote first, the add fails (ConstraintError) and the
+ *   write is prepared again. That compare-and-set needs no read in the transaction.
+ * - `drafts` and `quarantine`: one row each.
+ *
+ * Entries live only in blocks and the tail, so an ingest of thousands of entries
+ * is a handful of requests; which ids are held is known from the keydir
+ * (keydir.ts), rebuilt from the cold-start scan.
  */
 import { Dexie, type Table } from 'dexie';
-import type { EntryId, PeerId } from '../core/types.ts';
 import type { AuthorRow } from './authors.ts';
 import type { StoredState } from './device-state.ts';
 import type { Draft, QuarantineRecord } from './journal.ts';
 
-export interface EntryRow {
-  id: EntryId;
-  /** Local arrival number, from 0, no gaps. */
-  lsn: number;
-  peer: PeerId;
-  seq: number;
-  text: string;
+/** The device state as stored: the shared state plus what only the stored journal keeps. */
+export interface IdbState extends StoredState {
+  /** One row per author held (the frontier's inputs). */
+  authors: AuthorRow[];
+  /** Quarantine rows stored (at most journalLimits.quarantineRowsMax). */
+  quarantineRows: number;
 }
 
-export interface BlockRow {
-  no: number;
-  /** JSON array of the block's canonical entry texts (see blocks.ts). */
-  text: string;
+export type StateKey = ['s', number];
+
+/** The key of the state at `version`. */
+export function stateKey(version: number): StateKey {
+  return ['s', version];
 }
 
-export interface StateRow extends StoredState {
-  key: 'state';
+/** All state keys, newest last. */
+export function stateKeys(keyRange: typeof IDBKeyRange): IDBKeyRange {
+  return keyRange.bound(['s', 0], ['s', Infinity]);
 }
 
 export type JournalDb = Dexie & {
-  entries: Table<EntryRow, EntryId>;
-  blocks: Table<BlockRow, number>;
-  state: Table<StateRow, 'state'>;
-  authors: Table<AuthorRow, PeerId>;
+  log: Table<string | IdbState, number | StateKey>;
+  blocks: Table<string, number>;
   drafts: Table<Draft, string>;
   quarantine: Table<QuarantineRecord, number>;
 };
@@ -61,13 +67,6 @@ export function journalDb(name: string, options: JournalDbOptions = {}): Journal
     ...(options.indexedDB === undefined ? {} : { indexedDB: options.indexedDB }),
     ...(options.IDBKeyRange === undefined ? {} : { IDBKeyRange: options.IDBKeyRange }),
   }) as JournalDb;
-  db.version(1).stores({
-    entries: 'id, &lsn, [peer+seq]',
-    blocks: 'no',
-    state: 'key',
-    authors: 'peer',
-    drafts: 'id',
-    quarantine: 'no',
-  });
+  db.version(1).stores({ log: '', blocks: '', drafts: 'id', quarantine: 'no' });
   return db;
 }

@@ -1,21 +1,16 @@
 /**
- * The writes of the stored journal, each meant to run inside one read-write Dexie
- * transaction over WRITE_STORES: the entry rows, the blocks they seal, the author
- * rows and the device state, all or nothing. Nothing here awaits anything but the
- * transaction's own requests (an IndexedDB transaction commits as soon as it is
- * left waiting on something else).
+ * What one write of the stored journal changes, planned in memory from the state
+ * and tail it starts from, then issued as requests in one transaction. Planning is
+ * pure (tested on its own); `issue` adds the new state first, so a write that lost
+ * the race to another tab fails at its first request.
  */
 import { journalLimits } from '../core/limits.ts';
 import type { Entry } from '../core/types.ts';
-import { countersAfterIngest, type Screened } from './author.ts';
-import { addSeqs, emptyAuthor, seqsByAuthor } from './authors.ts';
-import { blockStart, blockText, blocksSealedBy } from './blocks.ts';
-import type { StoredState } from './device-state.ts';
-import type { BlockRow, EntryRow, JournalDb, StateRow } from './idb-schema.ts';
-import type { IngestReport, QuarantineRecord } from './journal.ts';
-
-/** The stores an entry write touches. */
-export const WRITE_STORES = ['entries', 'blocks', 'state', 'authors'] as const;
+import { addSeqs, emptyAuthor, seqsByAuthor, type AuthorRow } from './authors.ts';
+import { blockStart, blockText, blocksSealedBy, sealedBlocks } from './blocks.ts';
+import type { Fail } from './idb-raw.ts';
+import { stateKey, type IdbState } from './idb-schema.ts';
+import type { QuarantineRecord } from './journal.ts';
 
 /** A new entry and its canonical text. */
 export interface NewEntry {
@@ -23,112 +18,86 @@ export interface NewEntry {
   text: string;
 }
 
-/** The stored state, or undefined before the journal was created. */
-export async function readState(db: JournalDb): Promise<StoredState | undefined> {
-  const row = await db.state.get('state');
-  if (row === undefined) return undefined;
-  const { key: _key, ...state } = row;
-  return state;
+export interface WritePlan {
+  /** The state this write was planned from (its version is the compare-and-set). */
+  from: IdbState;
+  /** The state after it: version + 1. */
+  state: IdbState;
+  /** The new entries and the lsn each gets. */
+  entries: Array<NewEntry & { lsn: number }>;
+  /** Tail rows to add: [lsn, text]. */
+  tailRows: Array<[number, string]>;
+  /** Blocks sealed: [no, text]. */
+  blocks: Array<[number, string]>;
+  /** Tail rows to remove because a block now holds them: lsns in [from, to). */
+  tailDrop?: [number, number];
+  /** The unsealed tail after the write. */
+  tail: string[];
+  quarantine: QuarantineRecord[];
 }
 
 /**
- * Store entries that are not held yet (the caller checked their ids in this same
- * transaction), seal the blocks they fill, update their authors, and write `next`
- * as the state with nextLsn moved past them. Returns the state written.
+ * Plan storing `items` (entries not held yet) after `from`, whose unsealed tail is
+ * `tail`, with `next` holding the counters after them (next.nextLsn and
+ * next.version are set here). Pure.
  */
-export async function storeEntries(
-  db: JournalDb,
+export function planWrite(
+  from: IdbState,
+  tail: readonly string[],
   items: readonly NewEntry[],
-  next: StoredState,
+  next: IdbState,
   blockSize: number,
-): Promise<StoredState> {
-  const from = next.nextLsn;
-  const to = from + items.length;
-  const rows: EntryRow[] = items.map(({ entry, text }, i) => ({ id: entry.id, lsn: from + i, peer: entry.peer, seq: entry.seq, text }));
-  const written: StoredState = { ...next, nextLsn: to, version: next.version + 1 };
-  const stateRow: StateRow = { key: 'state', ...written };
-  await Promise.all([
-    rows.length === 1 ? db.entries.add(rows[0]!) : db.entries.bulkAdd(rows),
-    sealBlocks(db, from, items, blockSize),
-    updateAuthors(db, items),
-    db.state.put(stateRow),
-  ]);
-  return written;
-}
-
-async function sealBlocks(db: JournalDb, from: number, items: readonly NewEntry[], size: number): Promise<void> {
-  const sealed = blocksSealedBy(from, from + items.length, size);
-  const first = sealed[0];
-  if (first === undefined) return;
-  const firstStart = blockStart(first, size);
-  // The block's earlier entries were stored by earlier transactions: read them here.
-  const stored = firstStart < from ? await db.entries.where('lsn').between(firstStart, from, true, false).toArray() : [];
-  const texts = [...stored.map((row) => row.text), ...items.map((item) => item.text)];
-  const blocks: BlockRow[] = sealed.map((no) => {
-    const start = blockStart(no, size) - firstStart;
-    return { no, text: blockText(texts.slice(start, start + size)) };
-  });
-  await db.blocks.bulkAdd(blocks);
-}
-
-async function updateAuthors(db: JournalDb, items: readonly NewEntry[]): Promise<void> {
-  const byAuthor = seqsByAuthor(items.map((item) => item.entry));
-  const peers = [...byAuthor.keys()];
-  const rows = await db.authors.bulkGet(peers);
-  const next = peers.map((peer, i) => addSeqs(rows[i] ?? emptyAuthor(peer), byAuthor.get(peer)!));
-  await db.authors.bulkPut(next);
-}
-
-/**
- * One ingest batch, inside a transaction over WRITE_STORES and 'quarantine': drop
- * entries already held, quarantine refusals (up to the row limit; all are counted),
- * store the rest, and move the counters. Returns the batch's report and the state.
- */
-export async function ingestBatch(
-  db: JournalDb,
-  screened: readonly Screened[],
-  from: string,
-  ctx: { self: string; nowMs: number; blockSize: number },
-): Promise<{ report: IngestReport; state: StoredState }> {
-  const current = (await readState(db))!;
-  const valid = screened.filter((s): s is Extract<Screened, { ok: true }> => s.ok);
-  const held = await db.entries.bulkGet(valid.map((v) => v.entry.id));
-  const fresh = valid.filter((_, i) => held[i] === undefined);
-  const refused = screened.filter((s): s is Extract<Screened, { ok: false }> => !s.ok);
-  const quarantine = await quarantineRows(db, refused, from, current, ctx.nowMs);
-  const accepted = fresh.map((f) => f.entry);
-  const moved = countersAfterIngest(current, accepted, ctx.self, ctx.nowMs);
-  const next: StoredState = {
-    ...current,
-    ...moved.counters,
-    quarantined: current.quarantined + refused.length,
-    nextQuarantineNo: current.nextQuarantineNo + quarantine.length,
-  };
-  const [state] = await Promise.all([storeEntries(db, fresh, next, ctx.blockSize), db.quarantine.bulkAdd(quarantine)]);
-  const report: IngestReport = {
-    accepted,
-    duplicates: valid.length - fresh.length,
-    refused: refused.map((r) => ({ reason: r.reason, from })),
-    alarms: moved.alarms,
-  };
-  return { report, state };
-}
-
-async function quarantineRows(
-  db: JournalDb,
-  refused: ReadonlyArray<Extract<Screened, { ok: false }>>,
-  from: string,
-  current: StoredState,
-  atMs: number,
-): Promise<QuarantineRecord[]> {
-  if (refused.length === 0) return [];
-  const room = Math.max(0, journalLimits.quarantineRowsMax - (await db.quarantine.count()));
-  return refused.slice(0, room).map((r, i) => ({
-    no: current.nextQuarantineNo + i,
-    raw: r.raw,
-    truncated: r.truncated,
-    reason: r.reason,
+  quarantine: QuarantineRecord[] = [],
+): WritePlan {
+  const first = from.nextLsn;
+  const end = first + items.length;
+  const base = blockStart(sealedBlocks(first, blockSize), blockSize);
+  const texts = [...tail, ...items.map((item) => item.text)];
+  const sealed = blocksSealedBy(first, end, blockSize);
+  const newBase = blockStart(sealedBlocks(end, blockSize), blockSize);
+  const plan: WritePlan = {
     from,
-    atMs,
-  }));
+    state: { ...next, authors: authorsAfter(from.authors, items), nextLsn: end, version: from.version + 1 },
+    entries: items.map((item, i) => ({ ...item, lsn: first + i })),
+    tailRows: items.flatMap((item, i): Array<[number, string]> => (first + i >= newBase ? [[first + i, item.text]] : [])),
+    blocks: sealed.map((no): [number, string] => [no, blockText(texts.slice(blockStart(no, blockSize) - base, blockStart(no + 1, blockSize) - base))]),
+    tail: texts.slice(newBase - base),
+    quarantine,
+  };
+  if (sealed.length > 0 && first > base) plan.tailDrop = [base, first];
+  return plan;
+}
+
+function authorsAfter(authors: readonly AuthorRow[], items: readonly NewEntry[]): AuthorRow[] {
+  if (items.length === 0) return [...authors];
+  const byPeer = new Map(authors.map((row) => [row.peer, row]));
+  for (const [peer, seqs] of seqsByAuthor(items.map((item) => item.entry))) {
+    byPeer.set(peer, addSeqs(byPeer.get(peer) ?? emptyAuthor(peer), seqs));
+  }
+  return [...byPeer.values()].sort((a, b) => (a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0));
+}
+
+/** Quarantine rows for refused inputs, numbered on from `state`, while there is room. */
+export function quarantineRows(
+  state: IdbState,
+  refused: ReadonlyArray<Omit<QuarantineRecord, 'no'>>,
+): QuarantineRecord[] {
+  const room = Math.max(0, journalLimits.quarantineRowsMax - state.quarantineRows);
+  return refused.slice(0, room).map((r, i) => ({ ...r, no: state.nextQuarantineNo + i }));
+}
+
+/** Issue the plan's requests on `tx` (over 'log', 'blocks' and, with quarantine rows, 'quarantine'). */
+export function issue(tx: IDBTransaction, plan: WritePlan, keyRange: typeof IDBKeyRange, _fail: Fail): void {
+  const log = tx.objectStore('log');
+  // First: the compare-and-set. If another tab wrote this version, the add fails and the transaction aborts.
+  log.add(plan.state, stateKey(plan.state.version));
+  log.delete(stateKey(plan.from.version));
+  if (plan.tailDrop !== undefined) log.delete(keyRange.bound(plan.tailDrop[0], plan.tailDrop[1], false, true));
+  for (const [lsn, text] of plan.tailRows) log.add(text, lsn);
+  const blocks = tx.objectStore('blocks');
+  for (const [no, text] of plan.blocks) blocks.add(text, no);
+  if (plan.quarantine.length > 0) {
+    const quarantine = tx.objectStore('quarantine');
+    for (const row of plan.quarantine) quarantine.add(row);
+  }
 }

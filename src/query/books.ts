@@ -22,6 +22,8 @@ export interface MoneyTouch {
   accounts: Set<number>;
   /** Set when a close or ack moved the periods without a fold. */
   periods?: boolean;
+  /** Set when a summary was recorded without a fold. */
+  summaries?: boolean;
 }
 
 export function emptyTouch(): MoneyTouch {

@@ -3,7 +3,8 @@
  * (columns, id table, posting table, structure) stay behind it.
  */
 export { QueryStore } from './store.ts';
-export type { ApplyStats, EntryInfo, NegationRow } from './store.ts';
+export type { ApplyStats } from './store.ts';
+export type { EntryInfo, NegationRow } from './entry-lists.ts';
 export type { Query, Change } from './live-query.ts';
 export type { Listener } from './live.ts';
 export type { SearchFilter, SearchPage } from './search.ts';

@@ -41,6 +41,8 @@ export interface Change {
   structure: boolean;
   /** The periods changed (a fold, or a close or ack recorded without one). */
   periods: boolean;
+  /** The summaries changed (a fold, or a summary recorded without one). */
+  summaries: boolean;
   quarantine: boolean;
 }
 
@@ -98,8 +100,7 @@ export function mayChange(q: Query, change: Change): boolean {
     case 'periods':
     case 'closingBalances':
       return change.periods;
-    // Plain txns, negations, closes and acks (the only batches without `structure`) never change these.
     case 'summaries':
-      return false;
+      return change.summaries;
   }
 }

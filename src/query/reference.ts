@@ -8,7 +8,7 @@ import type { EntryView, Ledger } from '../core/ledger.ts';
 import type { EntryId } from '../core/types.ts';
 import type { AccountTotal, DayTotal, RangeOptions } from './answers.ts';
 import type { SearchFilter } from './search.ts';
-import type { EntryInfo, NegationRow } from './store.ts';
+import type { EntryInfo, NegationRow } from './entry-lists.ts';
 
 function infoOf(view: EntryView): EntryInfo {
   const { entry, ...rest } = view;

@@ -7,7 +7,8 @@ import type { Day, Kind } from '../core/types.ts';
 import { dateToSeconds } from './codec.ts';
 import { KIND_CODE, NEGATE } from './entries.ts';
 import { STATUSES, type Status } from './state.ts';
-import type { EntryInfo, QueryStore } from './store.ts';
+import type { EntryInfo } from './entry-lists.ts';
+import type { QueryStore } from './store.ts';
 
 export interface SearchFilter {
   /** Entries whose own business date falls on or after this day. */

@@ -3,7 +3,7 @@ import { stateDigest } from '../core/digest.ts';
 import { fold } from '../core/fold.ts';
 import { limits } from '../core/limits.ts';
 import { register, trialBalance } from '../core/queries.ts';
-import { sealBody } from '../core/reconcile.ts';
+import { sealBody, summaryBody } from '../core/reconcile.ts';
 import { device, newBook, type DeviceBuilder } from '../core/testing/build.ts';
 import type { Entry } from '../core/types.ts';
 import { QueryStore } from './store.ts';
@@ -159,6 +159,75 @@ describe('QueryStore', () => {
     expect(store.lastApply.fast).toBe(false);
     expect(store.entry(close.id)?.state.status).toBe('invalid');
     expectSameBooks(store, [...base, close]);
+  });
+
+  it('sees a fork that arrives before the entry it forks from, and one that names a wrong prev', () => {
+    const { t1, base } = shop();
+    const e1 = sell(t1, '2025-01-02T10:00:00', 1);
+    const e2 = sell(t1, '2025-01-02T11:00:00', 2);
+    const e3 = sell(t1, '2025-01-02T12:00:00', 3);
+    const cash = { postings: [{ account: 'Assets:Cash', amount: 9 }, { account: 'Income:Sales', amount: -9 }] };
+    // A second entry at seq 2 (same prev as e2): e3 already names e2, so it is a fork.
+    const fork = t1.raw('txn', cash, '2025-01-02T13:00:00', { seq: 2, prev: e1.id });
+    const store = new QueryStore();
+    store.load([...base, e1, e3]);
+    store.apply([fork]);
+    expect(store.lastApply.fast).toBe(false);
+    expectSameBooks(store, [...base, e1, e3, fork]);
+    // An entry at the next seq whose prev is not the entry held below it.
+    const other = new QueryStore();
+    other.load([...base, e1, e2]);
+    const wrong = t1.raw('txn', cash, '2025-01-02T14:00:00', { seq: 3, prev: e1.id });
+    other.apply([wrong]);
+    expect(other.lastApply.fast).toBe(false);
+    expectSameBooks(other, [...base, e1, e2, wrong]);
+  });
+
+  it('fills a gap without a fold when the chain links up', () => {
+    const { t1, base } = shop();
+    const [a, b, c] = [1, 2, 3].map((n) => sell(t1, `2025-01-0${n}T10:00:00`, n));
+    const store = new QueryStore();
+    store.load(base);
+    store.apply([c!]);
+    store.apply([a!]);
+    store.apply([b!]);
+    expect(store.folds).toBe(1);
+    expect(store.frontier().find((f) => f.peer === 'T1')).toEqual({ peer: 'T1', contiguous: 3, head: c!.id, highest: 3, missing: [] });
+    expectSameBooks(store, [...base, a!, b!, c!]);
+  });
+
+  it('judges a summary over exactly what it holds without a fold: agreed, or false with the differences', () => {
+    const { t1, t2, base } = shop();
+    const sale = sell(t1, '2025-01-02T10:00:00', 100);
+    const store = new QueryStore();
+    store.load([...base, sale]);
+    const all: Entry[] = [...base, sale];
+    const honest = t2.summary(summaryBody(fold(all), '2025-01-02'), '2025-01-02T18:00:00');
+    all.push(honest);
+    store.apply([honest]);
+    expect(store.lastApply.fast).toBe(true);
+    expect(store.summaries().map((s) => s.result)).toEqual([{ verdict: 'agreed' }]);
+    const body = summaryBody(fold(all), '2025-01-02');
+    const lying = t2.summary({ ...body, balances: [{ account: 'Assets:Cash', amount: '90' }, { account: 'Income:Sales', amount: '-100' }] }, '2025-01-02T19:00:00');
+    all.push(lying);
+    store.apply([lying]);
+    expect(store.lastApply.fast).toBe(true);
+    expect(store.folds).toBe(1);
+    expect(store.summaries()).toEqual(fold(all).summaries);
+    expect(store.summaries()[1]?.result).toEqual({ verdict: 'false', differences: [{ account: 'Assets:Cash', claimed: 90n, actual: 100n }] });
+    expectSameBooks(store, all);
+  });
+
+  it('leaves a summary over entries it lacks to the fold (unverifiable)', () => {
+    const { t1, t2, base } = shop();
+    const sale = sell(t1, '2025-01-02T10:00:00', 100);
+    const summary = t2.summary(summaryBody(fold([...base, sale]), '2025-01-02'), '2025-01-02T18:00:00');
+    const store = new QueryStore();
+    store.load(base);
+    store.apply([summary]);
+    expect(store.lastApply.fast).toBe(false);
+    expect(store.summaries()[0]?.result.verdict).toBe('unverifiable');
+    expectSameBooks(store, [...base, summary]);
   });
 
   it('pages a register with true running balances', () => {

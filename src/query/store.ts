@@ -18,7 +18,7 @@
 import { fold } from '../core/fold.ts';
 import { dateSkewAlarm } from '../core/hlc.ts';
 import type { AccountAmount, Alarm, AuthorFrontier, Ledger, PeriodView, RegisterPage, RosterMember, SummaryView, TrialBalance } from '../core/ledger.ts';
-import type { BusinessDate, Day, Entry, EntryId, PeerId, PeriodId } from '../core/types.ts';
+import type { Day, Entry, EntryId, EntryOf, PeerId, PeriodId } from '../core/types.ts';
 import { Books, emptyTouch, type MoneyTouch } from './books.ts';
 import { dateToSeconds } from './codec.ts';
 import { EntryTable, NEGATE, TXN } from './entries.ts';
@@ -28,26 +28,14 @@ import { accountTotals, dayTotals, periodContent, registerPage, sortAlarms, type
 import { Quarantine, type QuarantineRecord } from './quarantine.ts';
 import { searchEntries, type SearchFilter, type SearchPage } from './search.ts';
 import { allSkeletons } from './skeleton.ts';
-import { EFFECTIVE, EntryStates, type StateView, type Status } from './state.ts';
+import { entryInfo, infosOf, ledgerOf, negationRows, withStatus, type EntryInfo, type NegationRow } from './entry-lists.ts';
+import { EFFECTIVE, EntryStates, type Status } from './state.ts';
 import { Structure, type TargetFacts } from './structure.ts';
 import { SortedIndex } from './order.ts';
+import { verdictOverHeld } from './summaries.ts';
+import { quickSeal } from './seal.ts';
 
-/** An entry as the store shows it: its envelope and what became of it. */
-export interface EntryInfo extends StateView {
-  id: EntryId;
-  kind: Entry['kind'];
-  peer: PeerId;
-  seq: number;
-  date: BusinessDate;
-  hlc: string;
-  memo?: string;
-}
-
-export interface NegationRow {
-  target: EntryId;
-  negatedBy?: EntryId;
-  duplicates: EntryId[];
-}
+export type { EntryInfo, NegationRow } from './entry-lists.ts';
 
 /** Counters of the last apply, for figures and tests. */
 export interface ApplyStats {
@@ -102,12 +90,16 @@ export class QueryStore {
       return 0;
     }
     const touch = emptyTouch();
+    // A batch is a set: try it in (hlc, id) order, which is each author's seq order and
+    // puts a target before its negation, so a batch that arrived shuffled by sync can
+    // still take the fast path.
+    rows.sort((a, b) => this.entries.compareByHlc(a, b));
     const fast = this.#tryPlain(rows, added, touch);
     if (!fast) this.#refold(touch);
     this.lastApply = { added: rows.length, fast };
     this.#alarms = undefined;
     const accounts = new Set([...touch.accounts].map((a) => this.books.accounts.name(a)));
-    this.#live.notify({ minDay: touch.minDay, maxDay: touch.maxDay, accounts, entries: true, structure: !fast, periods: !fast || touch.periods === true, quarantine: false });
+    this.#live.notify({ minDay: touch.minDay, maxDay: touch.maxDay, accounts, entries: true, structure: !fast, periods: !fast || touch.periods === true, summaries: !fast || touch.summaries === true, quarantine: false });
     return rows.length;
   }
 
@@ -115,7 +107,7 @@ export class QueryStore {
   applyQuarantine(records: readonly QuarantineRecord[]): void {
     if (records.length === 0) return;
     this.#quarantine.add(records);
-    this.#live.notify({ minDay: 1, maxDay: 0, accounts: new Set(), entries: false, structure: false, periods: false, quarantine: true });
+    this.#live.notify({ minDay: 1, maxDay: 0, accounts: new Set(), entries: false, structure: false, periods: false, summaries: false, quarantine: true });
   }
 
   /** Hear `query`'s answer now and whenever it changes. Returns the unsubscribe function. */
@@ -177,36 +169,22 @@ export class QueryStore {
 
   /** Every txn with a negation: the one in effect and the duplicates to review, by target id. */
   negations(): NegationRow[] {
-    const targets = new Set([...this.states.negatedBy.keys(), ...this.states.duplicates.keys()]);
-    const ids = this.entries.ids;
-    const rows = [...targets].map((t): NegationRow => {
-      const row: NegationRow = { target: ids.idAt(t) as EntryId, duplicates: (this.states.duplicates.get(t) ?? []).map((r) => ids.idAt(r) as EntryId) };
-      const by = this.states.negatedBy.get(t);
-      if (by !== undefined) row.negatedBy = ids.idAt(by) as EntryId;
-      return row;
-    });
-    return rows.sort((a, b) => (a.target < b.target ? -1 : 1));
+    return negationRows(this);
   }
 
   /** Late entries (dated in a sealed period, beyond its cut), by id. */
   late(): EntryInfo[] {
-    return this.#infos([...this.states.late.keys()]);
+    return infosOf(this, [...this.states.late.keys()]);
   }
 
   /** Entries with a given status (held, pending, invalid, duplicate...), by id. */
   withStatus(status: Status): EntryInfo[] {
-    if (status === 'effective' || status === 'recorded') {
-      const rows: number[] = [];
-      const code = status === 'effective' ? EFFECTIVE : EFFECTIVE + 1;
-      for (let r = 0; r < this.entries.size; r++) if (this.states.status.data[r] === code) rows.push(r);
-      return this.#infos(rows);
-    }
-    return this.#infos([...this.states.details.keys()].filter((r) => this.states.statusOf(r) === status));
+    return withStatus(this, status);
   }
 
   /** Entries held for review (late beyond the window, retired, equivocating, target held). */
   held(): EntryInfo[] {
-    return this.withStatus('held');
+    return withStatus(this, 'held');
   }
 
   /** Summaries with their verdicts and the exact differing entries, as the fold gives them. */
@@ -270,19 +248,7 @@ export class QueryStore {
 
   /** The entry at `row` as shown. */
   info(row: number): EntryInfo {
-    const e = this.entries;
-    const info: EntryInfo = {
-      id: e.ids.idAt(row) as EntryId,
-      kind: e.kindOf(row),
-      peer: e.peers.name(e.peer.data[row]!) as PeerId,
-      seq: e.seq.data[row]!,
-      date: e.dateOf(row),
-      hlc: e.hlcOf(row),
-      ...this.states.view(row, e.ids),
-    };
-    const memo = e.memo[row];
-    if (memo !== undefined) info.memo = memo;
-    return info;
+    return entryInfo(this, row);
   }
 
   /**
@@ -290,41 +256,10 @@ export class QueryStore {
    * every entry: O(entries), meant for checks, not for screens.
    */
   toLedger(): Ledger {
-    const skeletons = allSkeletons(this.entries, this.books);
-    const views = new Map(skeletons.map((entry, row) => [entry.id, { ...this.states.view(row, this.entries.ids), entry }]));
-    return {
-      settings: this.structure.settings,
-      entries: views,
-      postings: this.#postings(),
-      frontier: new Map(this.frontier().map((f) => [f.peer, f])),
-      roster: this.structure.roster,
-      summaries: this.structure.summaries,
-      periods: this.periods({ content: true }),
-      firstOpenPeriod: this.structure.firstOpenPeriod,
-      alarms: this.alarms(),
-    };
+    return ledgerOf(this);
   }
 
   // ---- internals -----------------------------------------------------------
-
-  #infos(rows: number[]): EntryInfo[] {
-    return rows.map((r) => this.info(r)).sort((a, b) => (a.id < b.id ? -1 : 1));
-  }
-
-  #postings(): Ledger['postings'] {
-    const p = this.books.postings;
-    return [...this.books.orderedRows()].map((r) => {
-      const e = p.entry.data[r]!;
-      return {
-        entry: this.entries.ids.idAt(e) as EntryId,
-        account: this.books.accounts.name(p.account.data[r]!),
-        amount: BigInt(p.amount.data[r]!),
-        effectiveDate: this.states.view(e, this.entries.ids).effectiveDate!,
-        labelDate: this.entries.dateOf(e),
-        hlc: this.entries.hlcOf(e),
-      };
-    });
-  }
 
   /** Add the entries not held yet; returns their rows, and fills `added` with the entries by row. */
   #addNew(entries: Iterable<Entry>, added?: Map<number, Entry>): number[] {
@@ -349,6 +284,7 @@ export class QueryStore {
    * other entry; the caller then refolds, which also settles the rows done so far.
    */
   #tryPlain(rows: number[], added: Map<number, Entry>, touch: MoneyTouch): boolean {
+    const unjudged = new Set(rows);
     for (const row of rows) {
       const entry = added.get(row)!;
       if (entry.kind === 'txn' && this.structure.isPlain(entry)) {
@@ -365,15 +301,31 @@ export class QueryStore {
       } else if ((entry.kind === 'close' || entry.kind === 'ack') && this.structure.recordPeriodEntry(entry, this.#compareIds)) {
         this.states.setRecorded(row);
         touch.periods = true;
+      } else if (entry.kind === 'summary' && this.#quickSummary(entry)) {
+        this.states.setRecorded(row);
+        touch.summaries = true;
+      } else if (entry.kind === 'seal' && quickSeal(this, entry, unjudged)) {
+        this.states.setRecorded(row);
+        touch.periods = true;
       } else {
         return false;
       }
       this.structure.extend(entry);
+      unjudged.delete(row);
     }
     return true;
   }
 
   readonly #compareIds = (a: EntryId, b: EntryId): number => this.entries.compareByHlc(this.entries.ids.indexOf(a), this.entries.ids.indexOf(b));
+
+  /** A quiet summary over exactly what is held: recorded with its verdict (summaries.ts). */
+  #quickSummary(entry: EntryOf<'summary'>): boolean {
+    if (!this.structure.noForks || !this.structure.extendsQuietly(entry)) return false;
+    const result = verdictOverHeld(entry, this.structure.frontier, (day) => this.balancesAsOf(day));
+    if (result === undefined) return false;
+    this.structure.recordSummary(entry, result);
+    return true;
+  }
 
   #targetFacts(id: string): TargetFacts | undefined {
     const row = this.entries.ids.indexOf(id);
@@ -415,8 +367,20 @@ export class QueryStore {
       this.books.setEffect(row, sec, previousSec, this.#source(row, view.entry), this.entries.kind.data[row] === NEGATE ? -1 : 1, touch);
     }
     this.structure.absorb(ledger, others);
+    this.#noteAbove();
     this.#alarms = undefined;
     return changed;
+  }
+
+  /** Tell the chains of every entry held above its author's contiguous seq (few: gaps are rare). */
+  #noteAbove(): void {
+    const e = this.entries;
+    const contiguous = e.peers.names().map((peer) => this.structure.frontier.get(peer as PeerId)?.contiguous ?? 0);
+    for (let row = 0; row < e.size; row++) {
+      const p = e.peer.data[row]!;
+      if (e.seq.data[row]! <= contiguous[p]!) continue;
+      this.structure.chains.noteAbove({ id: e.ids.idAt(row), peer: e.peers.name(p) as PeerId, seq: e.seq.data[row]!, prev: e.prevOf(row) });
+    }
   }
 
   /** The row whose lines an entry's effect uses: its own, or a negation's target's. */

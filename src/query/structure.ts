@@ -8,18 +8,21 @@
  * That holds when (reading fold-context, fold-landing, fold-money, fold-chain):
  * - the book's genesis is held and the txn is of that book;
  * - its author is enrolled, not retired before its seq, not held for equivocation;
- * - it extends its author's chain at the top: seq = contiguous + 1, nothing held above,
- *   prev = the head (null at seq 1), so no fork appears and no chain is joined up;
+ * - it makes no fork in its author's chain (chains.ts), whether it comes in seq order
+ *   or fills a gap;
  * - no seal or summary cut reaches its seq, so it lies within no cut and makes no cut
- *   more complete (no seal, period or summary changes);
+ *   more complete (no seal, period or summary changes: every line it could join up
+ *   or extend ends below it);
  * - its period is after the last sealed one, so it is not late;
  * - no negation, admit or seal names it (their states would change);
  * - its day is after every summary's day (a summary's verdict reads balances then).
  */
-import type { AckView, Alarm, AuthorFrontier, BookSettings, Ledger, PeriodView, RosterMember, SummaryView } from '../core/ledger.ts';
-import { isPeriodId, periodOf } from '../core/dates.ts';
+import type { AckView, Alarm, AuthorFrontier, BookSettings, Ledger, PeriodView, RosterMember, SummaryVerdict, SummaryView } from '../core/ledger.ts';
+import { isPeriodId, nextPeriod, periodOf } from '../core/dates.ts';
 import type { BusinessDate, Entry, EntryId, EntryOf, NegateBody, PeerId, PeriodId } from '../core/types.ts';
 import { hiddenAcks, withAck, withClose } from './periods.ts';
+import { AuthorChains } from './chains.ts';
+import { withNewestSummary } from './summaries.ts';
 
 /** An entry's envelope as the fast path sees it. */
 export interface EntryFacts {
@@ -49,7 +52,7 @@ export class Structure {
   /** Alarms other than clock skew (those are per entry, kept by the store). */
   alarms: Alarm[] = [];
   firstOpenPeriod: PeriodId | undefined;
-  frontier = new Map<PeerId, AuthorFrontier>();
+  readonly chains = new AuthorChains();
   /** Per author: the highest seq any held seal or summary cut names. */
   readonly #cutSeq = new Map<PeerId, number>();
   /** Ids and (peer, seq) that a negate, admit or seal names. */
@@ -71,7 +74,7 @@ export class Structure {
     this.summaries = ledger.summaries;
     this.alarms = ledger.alarms.filter((a) => a.kind !== 'clock-skew');
     this.firstOpenPeriod = ledger.firstOpenPeriod;
-    this.frontier = new Map([...ledger.frontier].map(([peer, f]) => [peer, { ...f, missing: [...f.missing] }]));
+    this.chains.reset(ledger.frontier);
     this.#heldFrom.clear();
     for (const a of this.alarms) {
       if (a.kind === 'equivocation') this.#heldFrom.set(a.peer, Math.min(a.seq, this.#heldFrom.get(a.peer) ?? Infinity));
@@ -114,10 +117,7 @@ export class Structure {
     const member = this.roster.get(entry.peer);
     if (member === undefined || (member.lastSeq !== undefined && entry.seq > member.lastSeq)) return false;
     if (this.#heldFrom.has(entry.peer)) return false;
-    const f = this.frontier.get(entry.peer);
-    const contiguous = f?.contiguous ?? 0;
-    if (entry.seq !== contiguous + 1 || (f?.highest ?? 0) !== contiguous) return false;
-    if (entry.seq === 1 ? entry.prev !== null : entry.prev !== f?.head) return false;
+    if (!this.chains.extendsWithoutFork(entry)) return false;
     if (entry.seq <= (this.#cutSeq.get(entry.peer) ?? 0)) return false;
     return !this.#namedIds.has(entry.id) && !this.#namedSeqs.has(`${entry.peer}\n${entry.seq}`);
   }
@@ -155,21 +155,39 @@ export class Structure {
     return !this.#namedIds.has(ref.id) && !this.#namedSeqs.has(`${ref.peer}\n${ref.seq}`);
   }
 
+  /** True when no author is held for equivocation (a summary's quick verdict needs it). */
+  get noForks(): boolean {
+    return this.#heldFrom.size === 0;
+  }
+
+  /** Record a quiet summary whose verdict was found without a fold (summaries.ts). */
+  recordSummary(entry: EntryOf<'summary'>, result: SummaryVerdict): void {
+    this.summaries = withNewestSummary(this.summaries, { summary: entry.id, author: entry.peer, asOf: entry.body.asOf, result });
+    this.#note(entry);
+  }
+
+  /** Record a seal that made its period final without a fold (seal.ts). */
+  recordSeal(entry: EntryOf<'seal'>, view: PeriodView, alarm: Alarm | undefined): void {
+    const others = this.periods.filter((p) => p.period !== view.period);
+    this.periods = [...others, view].sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0));
+    this.#hiddenAcks.delete(view.period);
+    this.firstOpenPeriod = nextPeriod(view.period);
+    if (alarm !== undefined) this.alarms = [...this.alarms, alarm];
+    this.#note(entry);
+  }
+
   /** Note a plain negation: later ones of the same target must go through the fold. */
   noteNegate(body: NegateBody): void {
     this.#namedIds.add(body.target.id);
     this.#namedSeqs.add(`${body.target.peer}\n${body.target.seq}`);
   }
 
-  /** Record a plain txn or negation in the frontier (the only structure it changes). */
-  extend(txn: EntryFacts): void {
-    const f = this.frontier.get(txn.peer);
-    if (f === undefined) {
-      this.frontier.set(txn.peer, { peer: txn.peer, contiguous: 1, head: txn.id as EntryId, highest: 1, missing: [] });
-      return;
-    }
-    f.contiguous = txn.seq;
-    f.highest = txn.seq;
-    f.head = txn.id as EntryId;
+  /** Record a quiet entry in its author's chain (the only other structure it changes). */
+  extend(entry: EntryFacts): void {
+    this.chains.add(entry);
+  }
+
+  get frontier(): ReadonlyMap<PeerId, AuthorFrontier> {
+    return this.chains.frontier;
   }
 }

@@ -52,6 +52,21 @@ export const syncLimits = {
   repairIntervalMs: 5_000,
   /** Log lines kept by a sync log (older ones are dropped, counters keep counting). */
   logLinesMax: 1000,
+
+  /** Signaling server: bytes of one message (an encrypted SDP offer is a few KB). */
+  signalingMessageBytesMax: 64 * 1024,
+  /** Signaling server: connections at once. */
+  signalingConnectionsMax: 1000,
+  /** Signaling server: rooms one connection may subscribe to. */
+  signalingTopicsPerConnectionMax: 32,
+  /** Signaling server: characters of a room name. */
+  signalingTopicCharsMax: 200,
+  /** Signaling server: messages one connection may send per second before it is cut off. */
+  signalingMessagesPerSecondMax: 200,
+  /** Signaling server: bytes waiting to go to one slow client before it is cut off. */
+  signalingBufferedBytesMax: 1024 * 1024,
+  /** Signaling server: a client that does not answer a ping within this is cut off. */
+  signalingPingIntervalMs: 30_000,
 } as const;
 
 export type SyncLimits = typeof syncLimits;

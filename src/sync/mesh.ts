@@ -5,11 +5,13 @@
  * Transport-agnostic and timer-free: the runtime gives it connections and calls
  * `repair()` on a timer (syncLimits.repairIntervalMs).
  */
+import type { Entry } from '../core/types.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { ByeCode, FrontierLine } from './frame.ts';
 import { localFrontier } from './held.ts';
 import { syncLimits } from './limits.ts';
 import { presenceOf, type Presence } from './presence.ts';
+import { union, type Span } from './ranges.ts';
 import { createSession, type Session, type SessionLog, type SessionOptions, type Transport } from './session.ts';
 
 export interface MeshLogLine extends SessionLog {
@@ -37,8 +39,12 @@ export interface Connection {
 }
 
 export interface Mesh {
-  /** A new connection (its transport is open); refused with a bye when peersMax are connected. */
-  connect(transport: Transport, via: string): Connection;
+  /** A new connection (its transport is open); refused with a bye when peersMax are connected. `onClose` hears how it ended. */
+  connect(transport: Transport, via: string, onClose?: SessionOptions['onClose']): Connection;
+  /** Offer entries this journal instance did not add itself (another tab did) to every peer. */
+  offer(entries: readonly Entry[]): void;
+  /** Send a Yjs update (a local change of a document) to every peer, in chunks. */
+  broadcastYjs(doc: string, update: Uint8Array): void;
   /** Re-announce the frontier on every session where it changed: repairs what pushes missed. */
   repair(): Promise<void>;
   /** Open sessions. */
@@ -68,22 +74,46 @@ export function createMesh(options: MeshOptions): Mesh {
     for (const s of sessions) s.push(added);
   });
 
-  const connect = (transport: Transport, via: string): Connection => {
+  const connect = (transport: Transport, via: string, onClose?: SessionOptions['onClose']): Connection => {
     const full = closed || sessions.size >= syncLimits.peersMax;
-    const session = createSession({
+    // Declared first: the session may call back (onClose) before createSession returns.
+    let session: Session | undefined = undefined;
+    session = createSession({
       ...options.session,
       journal,
       transport,
       log: (line) => record(line, via),
       onOpen: () => (full ? 'busy' : undefined),
-      onClose: () => sessions.delete(session),
+      othersAsked: () => {
+        const out = new Map<string, Span[]>();
+        for (const other of sessions) {
+          if (other === session) continue;
+          for (const [peer, spans] of other.asked()) out.set(peer, [...(out.get(peer) ?? []), ...spans]);
+        }
+        for (const [peer, spans] of out) out.set(peer, union(spans));
+        return out;
+      },
+      onWantsChanged: () => {
+        for (const other of sessions) if (other !== session) other.nudge();
+      },
+      onClose: (code, reason, by) => {
+        if (session !== undefined) sessions.delete(session);
+        onClose?.(code, reason, by);
+      },
     });
-    if (session.state !== 'closed') sessions.add(session);
-    return { session, receive: (bytes) => session.receive(bytes), closed: () => session.transportClosed() };
+    const made = session;
+    if (made.state !== 'closed') sessions.add(made);
+    return { session: made, receive: (bytes) => made.receive(bytes), closed: () => made.transportClosed() };
   };
 
   return {
     connect,
+    offer: (entries) => {
+      for (const s of sessions) s.push(entries);
+    },
+    broadcastYjs: (doc, update) => {
+      for (const s of sessions) s.sendYjs(doc, update);
+    },
     repair: async () => {
       await Promise.all([...sessions].map((s) => s.announce()));
     },

@@ -66,6 +66,22 @@ describe('session: two and three devices', () => {
     expect(sa!.stats.entriesOut).toBe(4520);
   });
 
+  it('a device joining two peers that hold the same entries asks each range of one of them only', async () => {
+    const sim = new Sim(seed);
+    const chain = peerChain('T7', 3000);
+    const a = sim.device('T1');
+    const b = sim.device('T2');
+    await a.journal.ingest(chain, 'file');
+    await b.journal.ingest(chain, 'file');
+    const c = sim.device('T3');
+    sim.link(c, a);
+    sim.link(c, b);
+    await sim.settle();
+    await expectConverged([a, b, c]);
+    const received = c.mesh.sessions().reduce((n, s) => n + s.stats.entriesIn, 0);
+    expect(received, withSeed('entries received by the newcomer')).toBe(3000);
+  });
+
   it('partition and heal: three devices keep posting, then all hold the same set and books', async () => {
     const sim = new Sim(seed);
     const [a, b, c] = ['T1', 'T2', 'T3'].map((p) => sim.device(p)) as [SimDevice, SimDevice, SimDevice];

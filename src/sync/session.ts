@@ -57,9 +57,16 @@ export interface SessionOptions {
   onFrontier?: (remotePeer: string, lines: readonly FrontierLine[]) => void;
   /** Entries newly added to the journal from this peer. */
   onAccepted?: (entries: readonly Entry[]) => void;
-  /** A Yjs update arrived whole. */
-  onYjs?: (doc: string, update: Uint8Array) => void;
+  /** A Yjs update arrived whole from `from` (the remote peer). */
+  onYjs?: (doc: string, update: Uint8Array, from: string) => void | Promise<void>;
   onClose?: (code: ByeCode, reason: string, by: ClosedBy) => void;
+  /**
+   * What other connections of this device have asked for and not yet received, so a
+   * new tablet joining several peers asks each range of one of them only.
+   */
+  othersAsked?: () => ReadonlyMap<string, readonly Span[]>;
+  /** This session's wants changed (one ended, or the session closed): others may ask now. */
+  onWantsChanged?: () => void;
   /** Credit this side grants (frames in flight); default syncLimits.creditWindowFrames. */
   creditWindowFrames?: number;
 }
@@ -93,6 +100,10 @@ export interface Session {
   announce(): Promise<void>;
   /** Send a Yjs update in chunks; false when it cannot be queued now (the frontier exchange repairs). */
   sendYjs(doc: string, update: Uint8Array): boolean;
+  /** What this session asked for and has not received yet, per author. */
+  asked(): Map<string, Span[]>;
+  /** Work out again what to ask for (another connection's wants changed). */
+  nudge(): void;
   /** True when nothing is queued, asked, being served or being ingested. */
   idle(): boolean;
   /** Close with a bye. */
@@ -198,7 +209,9 @@ export function createSession(options: SessionOptions): Session {
     } catch {
       // Already gone.
     }
+    myWants.clear();
     options.onClose?.(code, reason, by);
+    options.onWantsChanged?.();
   };
 
   const sayBye = (code: ByeCode, reason: string): void => {
@@ -273,11 +286,15 @@ export function createSession(options: SessionOptions): Session {
     processed(1);
     if (result.done !== undefined) {
       try {
-        options.onYjs?.(result.done.doc, result.done.update);
+        void Promise.resolve(options.onYjs?.(result.done.doc, result.done.update, remotePeer!)).catch((error: unknown) => yjsFailed(error));
       } catch (error) {
-        log('warn', 'refused', `a Yjs update could not be applied: ${error instanceof Error ? error.message : String(error)}`);
+        yjsFailed(error);
       }
     }
+  };
+
+  const yjsFailed = (error: unknown): void => {
+    log('warn', 'refused', `a Yjs update could not be applied: ${error instanceof Error ? error.message : String(error)}`);
   };
 
   const receive = (bytes: unknown): void => {
@@ -332,7 +349,10 @@ export function createSession(options: SessionOptions): Session {
     } finally {
       ingesting = false;
     }
-    if (state === 'open' && wantEnded) void askForWhatILack();
+    if (state === 'open' && wantEnded) {
+      void askForWhatILack();
+      options.onWantsChanged?.();
+    }
   };
 
   /** Ingest one batch; false if the session was cut off for it. */
@@ -380,7 +400,7 @@ export function createSession(options: SessionOptions): Session {
         askAgain = false;
         if (state !== 'open' || remoteFrontier === undefined || myWants.size >= syncLimits.wantsInFlightMax) break;
         const local = await localFrontier(journal, heads);
-        const ranges = lacking(remoteFrontier, local, askedSpans());
+        const ranges = lacking(remoteFrontier, local, allAsked());
         const frames = packWants(ranges, () => ++nextWantId).slice(0, syncLimits.wantsInFlightMax - myWants.size);
         if (state !== 'open') break;
         for (const f of frames) {
@@ -394,6 +414,13 @@ export function createSession(options: SessionOptions): Session {
     } finally {
       asking = false;
     }
+  };
+
+  /** Asked here and by the device's other connections. */
+  const allAsked = (): Map<string, Span[]> => {
+    const byPeer = askedSpans();
+    for (const [peer, spans] of options.othersAsked?.() ?? []) byPeer.set(peer, union([...(byPeer.get(peer) ?? []), ...spans]));
+    return byPeer;
   };
 
   const askedSpans = (): Map<string, Span[]> => {
@@ -476,6 +503,8 @@ export function createSession(options: SessionOptions): Session {
       }
     },
     push,
+    asked: askedSpans,
+    nudge: () => void askForWhatILack(),
     announce: () => announce(false),
     sendYjs,
     idle: () =>

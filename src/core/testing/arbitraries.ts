@@ -46,6 +46,7 @@ function opArbitrary(benign: boolean, rivalSeals: boolean): fc.Arbitrary<Op> {
     { weight: 12, arbitrary: fc.record({ t: fc.constant('sync'), from: dev, to: dev }) },
     { weight: 4, arbitrary: fc.record({ t: fc.constant('trickle'), from: dev, to: dev, skip: fc.nat(5) }) },
     { weight: 4, arbitrary: fc.constant({ t: 'sync-all' }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('skew'), dev, hours: fc.integer({ min: -30, max: 12 }).filter((h) => h !== 0) }) },
     { weight: 8, arbitrary: fc.constant({ t: 'next-day' }) },
     { weight: 4, arbitrary: fc.record({ t: fc.constant('summary'), dev, back: fc.nat(2) }) },
     { weight: 8, arbitrary: fc.constant({ t: 'close' }) },

@@ -7,11 +7,11 @@
  * closer after a seal become late entries. The generators are in arbitraries.ts.
  */
 import fc from 'fast-check';
-import { nextPeriod } from '../dates.ts';
+import { businessDateAsUtcMs, nextPeriod } from '../dates.ts';
 import { fold } from '../fold.ts';
 import { sealBody, summaryBody } from '../reconcile.ts';
 import { AssertionError } from '../result.ts';
-import type { BalanceLine, BookId, Day, Entry, EntryId, PeerId, PeriodId, Role, SealBody } from '../types.ts';
+import type { BalanceLine, BookId, BusinessDate, Day, Entry, EntryId, PeerId, PeriodId, Role, SealBody } from '../types.ts';
 import { type DeviceBuilder, START_MS, device, newBook } from './build.ts';
 
 /** The fixed chart of accounts every generated transaction posts to. */
@@ -48,6 +48,7 @@ export type Op =
   | { t: 'sync'; from: number; to: number }
   | { t: 'trickle'; from: number; to: number; skip: number }
   | { t: 'sync-all' }
+  | { t: 'skew'; dev: number; hours: number }
   | { t: 'next-day' }
   | { t: 'summary'; dev: number; back: number }
   | { t: 'close' }
@@ -90,6 +91,8 @@ export interface StoreHistory {
   log: string[];
   /** Seals the closer could not write (sealBody refused), with the reason. */
   sealRefusals: string[];
+  /** Summaries and seals written with tampered balances (every other one is honest). */
+  lies: EntryId[];
   /**
    * The devices' builders as the run left them (chains, clocks), to write more
    * entries on top of the history. Mutable: play the plan again for a fresh copy.
@@ -118,6 +121,10 @@ interface SimDevice {
   gone: boolean;
   /** The roles the owner last granted it, as the simulator believes them. */
   roles: Role[];
+  /** How far its clock is off (ms); 0 for a good clock, which follows business dates. */
+  skewMs: number;
+  /** Its clock's last reading, so a skewed clock still never runs backwards. */
+  wallMs: number;
 }
 
 /** Plays a plan on a fresh daily book: deterministic, so a failing case replays from its plan. */
@@ -136,6 +143,7 @@ class Sim {
   readonly checkpoints: Checkpoint[] = [];
   readonly log: string[] = [];
   readonly sealRefusals: string[] = [];
+  readonly lies: EntryId[] = [];
   closer: SimDevice;
   dayIndex = 0;
   minute = 0;
@@ -174,7 +182,7 @@ class Sim {
   }
 
   addDevice(b: DeviceBuilder, view: Map<EntryId, Entry>, roles: Role[] = []): SimDevice {
-    const d: SimDevice = { b, view, acked: new Set(), gone: false, roles };
+    const d: SimDevice = { b, view, acked: new Set(), gone: false, roles, skewMs: 0, wallMs: 0 };
     this.devices.push(d);
     return d;
   }
@@ -195,6 +203,23 @@ class Sim {
     d.roles = sorted;
   }
 
+  /**
+   * A skewed device stamps its entries by its own wrong clock, not by their business
+   * date (a tablet whose clock is hours off; its hlc order then disagrees with dates).
+   */
+  tick(d: SimDevice, date: string): void {
+    if (d.skewMs === 0) return;
+    d.wallMs = Math.max(d.wallMs, businessDateAsUtcMs(date as BusinessDate) + d.skewMs);
+    d.b.clock(d.wallMs);
+  }
+
+  /** A device's clock goes wrong by `hours` (never back to exactly right). */
+  skew(n: number, hours: number): void {
+    const d = this.pick(n);
+    d.skewMs = hours * 3_600_000;
+    d.b.followDates = d.skewMs === 0;
+  }
+
   /** A device the simulator believes may enrol, else the owner. */
   enroller(n: number): SimDevice {
     const d = this.pick(n);
@@ -202,6 +227,8 @@ class Sim {
   }
 
   record(d: SimDevice, e: Entry): Entry {
+    // A skewed clock still never runs backwards: the next tick starts after this stamp.
+    if (d.skewMs !== 0 && e.peer === d.b.peer) d.wallMs = Math.max(d.wallMs, Number(e.hlc.slice(0, 13)) + 1);
     d.view.set(e.id, e);
     this.all.push(e);
     this.byId.set(e.id, e);
@@ -233,6 +260,7 @@ class Sim {
       case 'sync': return this.sync(this.pick(op.from), this.pick(op.to));
       case 'trickle': return this.trickle(this.pick(op.from), this.pick(op.to), op.skip);
       case 'sync-all': return this.syncAll();
+      case 'skew': return this.skew(op.dev, op.hours);
       case 'next-day': return this.nextDay();
       case 'summary': return this.summary(op.dev, op.back);
       case 'close': return this.close();
@@ -255,7 +283,9 @@ class Sim {
   txn(n: number, tpl: number, amount: number, back: number): void {
     const d = this.pick(n);
     const day = dayAt(Math.max(0, this.dayIndex - back));
-    this.record(d, d.b.txn(this.dateOn(day, back !== 0), TEMPLATES[tpl]!(amount)));
+    const date = this.dateOn(day, back !== 0);
+    this.tick(d, date);
+    this.record(d, d.b.txn(date, TEMPLATES[tpl]!(amount)));
   }
 
   negate(d: SimDevice, pick: number, back: number): void {
@@ -264,6 +294,7 @@ class Sim {
     if (target === undefined) return;
     const day = dayAt(Math.max(0, this.dayIndex - back));
     const date = maxString(this.dateOn(day, back > 0), target.date);
+    this.tick(d, date);
     this.record(d, d.b.negate(target, date));
   }
 
@@ -276,7 +307,9 @@ class Sim {
     const target = shared[pick % Math.max(1, shared.length)];
     if (target === undefined) return;
     const date = maxString(this.dateOn(this.today(), false), target.date);
+    this.tick(first, date);
     this.record(first, first.b.negate(target, date, 'twin'));
+    this.tick(second, date);
     this.record(second, second.b.negate(target, date, 'twin'));
   }
 
@@ -320,8 +353,8 @@ class Sim {
     const d = this.pick(n);
     const asOf = dayAt(Math.max(0, this.dayIndex - back));
     const body = summaryBody(fold(d.view.values()), asOf);
-    this.record(d, d.b.summary(lie ? { ...body, balances: tampered(body.balances) } : body, this.dateOn(this.today(), false)));
-    if (lie) this.adversarial = true;
+    const summary = this.record(d, d.b.summary(lie ? { ...body, balances: tampered(body.balances) } : body, this.dateOn(this.today(), false)));
+    if (lie) this.lie(summary);
   }
 
   /** The closer closes the next period once the day is over (periods close in order). */
@@ -364,8 +397,8 @@ class Sim {
     this.closed.shift();
     // A lying (or buggy) closer: the chain accepts it, every peer raises 'seal-disagrees'.
     if (lie) body = { ...body, balances: tampered(body.balances) };
-    if (lie) this.adversarial = true;
-    this.record(this.closer, this.closer.b.seal(body, this.dateOn(this.today(), false)));
+    const seal = this.record(this.closer, this.closer.b.seal(body, this.dateOn(this.today(), false)));
+    if (lie) this.lie(seal);
     this.checkpoint(this.closer, `seal ${period}`);
   }
 
@@ -381,6 +414,11 @@ class Sim {
     } catch (error) {
       if (!(error instanceof AssertionError)) throw error;
     }
+  }
+
+  lie(entry: Entry): void {
+    this.lies.push(entry.id);
+    this.adversarial = true;
   }
 
   /**
@@ -477,6 +515,7 @@ class Sim {
       adversarial: this.adversarial,
       log: this.log,
       sealRefusals: this.sealRefusals,
+      lies: this.lies,
       live: { owner: this.owner.b, closer: this.closer.b, devices: this.devices.map((d) => d.b) },
       today: this.today(),
     };

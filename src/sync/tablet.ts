@@ -1,0 +1,85 @@
+/**
+ * Sync as a tablet runs it in the browser: one tab leads (tab-channel.ts) and runs
+ * the mesh over y-webrtc (webrtc-transport.ts), with a repair timer; every tab tells
+ * the others what its journal added. This is the one place in src/sync that owns
+ * timers; everything below it takes time and randomness as arguments.
+ */
+import type { Entry } from '../core/types.ts';
+import type { Journal } from '../journal/journal.ts';
+import { syncLimits } from './limits.ts';
+import { createMesh, type Mesh, type MeshLogLine, type MeshOptions } from './mesh.ts';
+import { lead, openTabChannel, type ChannelLike, type LocksLike } from './tab-channel.ts';
+import { startWebrtcSync, type WebrtcSync } from './webrtc-transport.ts';
+
+export interface TabletSyncOptions {
+  journal: Journal;
+  /** The book's secret (y-webrtc room password). */
+  secret: string;
+  /** Signaling server URLs (the store hub's, the cloud hub's). */
+  signaling: string[];
+  clock?: () => number;
+  random?: () => number;
+  /** Entries another tab added (refresh views). */
+  onOtherTab?: (entries: readonly Entry[]) => void;
+  onLog?: (line: MeshLogLine) => void;
+  session?: MeshOptions['session'];
+  /** Injectable for tests. */
+  channel?: (name: string) => ChannelLike;
+  locks?: LocksLike;
+}
+
+export interface TabletSync {
+  /** The mesh, while this tab leads. */
+  mesh(): Mesh | undefined;
+  webrtc(): WebrtcSync | undefined;
+  stop(): void;
+}
+
+/** Start syncing the journal's book from this tab. */
+export function startTabletSync(options: TabletSyncOptions): TabletSync {
+  const { journal } = options;
+  const clock = options.clock ?? (() => Date.now());
+  const random = options.random ?? Math.random;
+  const tabs = openTabChannel(journal.book, options.channel);
+  let mesh: Mesh | undefined;
+  let webrtc: WebrtcSync | undefined;
+  let timer: ReturnType<typeof setInterval> | undefined;
+
+  const stopAdded = journal.onEntries((added) => tabs.announce(added.map((e) => e.id)));
+  const stopHeard = tabs.onAdded((ids) => {
+    void Promise.all(ids.map((id) => journal.get(id))).then((found) => {
+      const entries = found.filter((e): e is Entry => e !== undefined);
+      mesh?.offer(entries);
+      options.onOtherTab?.(entries);
+    });
+  });
+
+  const leadership = lead(
+    journal.book,
+    () => {
+      const meshOptions: MeshOptions = { journal, clock };
+      if (options.onLog !== undefined) meshOptions.onLog = options.onLog;
+      if (options.session !== undefined) meshOptions.session = options.session;
+      mesh = createMesh(meshOptions);
+      webrtc = startWebrtcSync({ mesh, room: `daybook:${journal.book}`, secret: options.secret, signaling: options.signaling, clock, random });
+      timer = setInterval(() => void mesh?.repair(), syncLimits.repairIntervalMs);
+    },
+    options.locks,
+  );
+
+  return {
+    mesh: () => mesh,
+    webrtc: () => webrtc,
+    stop: () => {
+      if (timer !== undefined) clearInterval(timer);
+      webrtc?.stop();
+      mesh?.close();
+      leadership.stop();
+      stopAdded();
+      stopHeard();
+      tabs.close();
+      mesh = undefined;
+      webrtc = undefined;
+    },
+  };
+}
