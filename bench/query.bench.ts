@@ -17,6 +17,9 @@ import { fold } from '../src/core/fold.ts';
 import { formatHlc } from '../src/core/hlc.ts';
 import { trialBalance } from '../src/core/queries.ts';
 import type { BodyByKind, BookId, BusinessDate, Entry, EntryId, PeerId, Posting, UnsignedEntry } from '../src/core/types.ts';
+import { periodDigest } from '../src/core/digest.ts';
+import { lastDayOf } from '../src/core/fold-periods.ts';
+import { periodContent } from '../src/query/answers.ts';
 import { QueryStore } from '../src/query/store.ts';
 import { heading, measure, report } from './lib.ts';
 
@@ -173,6 +176,14 @@ async function trialBalances(): Promise<void> {
   timed('one close (fast path)', () => store.apply([gen.write(gen.owner, 'close', { period: '2025-12' }, end + 1000)]), store);
   const join = gen.write(gen.owner, 'join', { device: 'till-9' as PeerId, name: 'till-9', key: '', roles: [] }, end + 2000);
   timed('one join (slow path: fold of the set rebuilt from the columns)', () => store.apply([join]), store);
+  // The owner seals January over exactly what this store holds: the fast seal.
+  const period = '2025-01';
+  const closing = store.balancesAsOf(lastDayOf(period));
+  const content = periodContent(store, period);
+  const cut = store.frontier().filter((f) => f.contiguous > 0 && f.head !== undefined).map((f) => ({ peer: f.peer, seq: f.contiguous, head: f.head! }));
+  const body = { period, prevSeal: null, cut, balances: closing.map((b) => ({ account: b.account, amount: b.amount.toString() })), digest: periodDigest(period, null, content, closing) };
+  timed(`one seal of ${period}, ${content.length} entries in it (fast path)`, () => store.apply([gen.write(gen.owner, 'seal', body, end + 3000)]), store);
+  if (store.periods()[0]?.status !== 'final' || store.periods()[0]?.sealAgrees !== true) throw new Error('the bench seal did not make January final');
 }
 
 /** Memory per entry with 1M entries held (the store alone: batches are dropped once applied). */

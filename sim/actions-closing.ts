@@ -1,7 +1,7 @@
 /**
  * The decisions that need a role: the manager's tablet (the book's owner and
- * closer) closes periods in order and seals them, and retires identities of wiped
- * tablets; tablets acknowledge closes; an enrolling device enrols a wiped tablet's
+ * closer) closes periods in order and seals them, retires identities of wiped
+ * tablets and admits entries held for review; tablets acknowledge closes; an enrolling device enrols a wiped tablet's
  * new identity. Each works from the acting device's own view of the books, as the
  * app would, so seals and joins race with everything else in flight.
  */
@@ -116,4 +116,15 @@ export async function retire(world: World): Promise<string | undefined> {
   const lastSeq = (await manager.frontier()).get(old)?.contiguous ?? 0;
   await world.appendResolved(manager, { kind: 'retire', body: { device: old, lastSeq, reason: 'storage wiped' } });
   return `M retired ${old} at ${lastSeq}`;
+}
+
+/** The manager reviews an entry held in its books (late beyond the window, retired author) and lets it in. */
+export async function admit(world: World): Promise<string | undefined> {
+  const manager = writingManager(world);
+  if (manager === undefined) return undefined;
+  const held = world.prng.pick(manager.mustQuery().held().filter((info) => info.kind === 'txn' || info.kind === 'negate'));
+  if (held === undefined) return undefined;
+  const target = { peer: held.peer, seq: held.seq, id: held.id };
+  await world.appendResolved(manager, { kind: 'admit', body: { target, reason: 'reviewed' } });
+  return `M admitted ${held.peer}#${held.seq} (${held.state.status === 'held' ? held.state.reason : held.state.status})`;
 }

@@ -28,9 +28,14 @@ export function txnBody(prng: Prng): TxnBody {
   return prng.chance(0.3) ? { postings, memo: `sale ${prng.int(1, 9999)}` } : { postings };
 }
 
-/** A clerk posts a txn. The append is started; most finish at once, the rest stay in flight. */
+/**
+ * A clerk posts a txn. The append is started; most finish at once, the rest stay in
+ * flight. Now and then the tablet is one whose enrolment it has not seen yet (a
+ * wiped tablet back in use): its entries wait, pending, until the join arrives.
+ */
 export async function post(world: World): Promise<string | undefined> {
-  const tablet = world.prng.pick(world.active());
+  const pool = world.prng.chance(0.1) ? world.tablets().filter((t) => t.up) : world.active();
+  const tablet = world.prng.pick(pool);
   if (tablet === undefined) return undefined;
   tablet.pending.push({ input: { kind: 'txn', body: txnBody(world.prng) }, startedMs: world.nowMs });
   if (world.prng.chance(0.75)) return settle(world, tablet);

@@ -69,7 +69,7 @@ export class SimPeer implements GossipHost {
   clockOffsetMs = 0;
   pending: PendingAppend[] = [];
   model: PeerModel = { held: new Set(), drafts: new Set(), refused: 0 };
-  /** The last have heard from each device: the "held by N devices" figure. Memory only. */
+  /** The last have heard from each device: the "held by N devices" figure. Kept across restarts (as if in the device settings), gone with a wipe. */
   readonly heardFrom = new Map<string, Map<PeerId, HaveLine>>();
   /** Periods seen final here, with their figures: a final period must never change. */
   readonly finals = new Map<PeriodId, string>();

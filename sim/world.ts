@@ -12,6 +12,7 @@ import { encodeEntry } from '../src/core/entry.ts';
 import { businessDateFromUtcMs } from '../src/core/dates.ts';
 import type { BookId, BusinessDate, Entry, EntryId, PeerId, PeriodId } from '../src/core/types.ts';
 import type { RosterMember } from '../src/core/ledger.ts';
+import type { AppendInput } from '../src/journal/journal.ts';
 import { emptyGossipStats, Gossip, type GossipStats } from './gossip.ts';
 import { SimNetwork } from './network.ts';
 import { SimPeer, type Registry } from './peer.ts';
@@ -187,7 +188,7 @@ export class World {
   }
 
   /** An append the app saw resolve: recorded as a promise kept, and pushed live to the peer's links. */
-  async appendResolved(peer: SimPeer, input: Parameters<SimPeer['append']>[0]): Promise<Entry> {
+  async appendResolved(peer: SimPeer, input: AppendInput): Promise<Entry> {
     const entry = await peer.append(input);
     this.resolved.add(entry.id);
     this.counts.resolved++;

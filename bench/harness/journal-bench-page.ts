@@ -7,8 +7,9 @@
 import { Dexie } from 'dexie';
 import { nanoid } from 'nanoid';
 import { devSigner, devVerifier, encodeEntry, makeDevEntry } from '../../src/core/entry.ts';
-import { formatHlc } from '../../src/core/hlc.ts';
+import { formatHlc, initialHlcState } from '../../src/core/hlc.ts';
 import type { BookId, BusinessDate, Entry, EntryId, PeerId, Posting, TxnBody } from '../../src/core/types.ts';
+import { prepareEntry, type Counters } from '../../src/journal/author.ts';
 import { openIdbJournal } from '../../src/journal/idb-journal.ts';
 import type { Journal, JournalDeps } from '../../src/journal/journal.ts';
 
@@ -132,6 +133,15 @@ const bench = {
     return times;
   },
 
+  /** Milliseconds per entry to make, sign and validate this device's next entry (the CPU part of an append). */
+  async prepareCost(count: number): Promise<number> {
+    const d = deps();
+    let counters: Counters = { seq: 0, head: null, hlc: initialHlcState };
+    const start = performance.now();
+    for (let i = 0; i < count; i++) counters = (await prepareEntry({ kind: 'txn', body: saleBody(i) }, counters, d)).counters;
+    return (performance.now() - start) / count;
+  },
+
   /** Make `count` entries of device T2 (wire texts), kept for the next ingest or raw write; returns ms. */
   prepare(count: number): number {
     const start = performance.now();
@@ -150,7 +160,7 @@ const bench = {
     return { ms, accepted: report.accepted.length };
   },
 
-  /** Write the prepared entries' bytes raw, in strict transactions of `batch`; returns ms. */
+  /** Write the prepared entries' bytes raw, one row each, in strict transactions of `batch`; returns ms. The database stays, for rowsColdStart. */
   async rawBulk(name: string, batch: number): Promise<number> {
     await deleteDb(name);
     const db = await openRaw(name);
@@ -159,7 +169,6 @@ const bench = {
     for (let i = 0; i < rows.length; i += batch) await rawPut(db, rows.slice(i, i + batch));
     const ms = performance.now() - start;
     db.close();
-    await deleteDb(name);
     return ms;
   },
 
@@ -189,12 +198,15 @@ const bench = {
     return { ms: end - start, sinceNavigationMs: end, entries, accounts: balances.size };
   },
 
-  /** Baseline: the same journal's entry rows read back one row per entry (Dexie toArray), parsed and summed. */
+  /** Baseline: the rows rawBulk wrote (one canonical text per entry) read back, parsed and summed. Call on a freshly loaded page. */
   async rowsColdStart(name: string): Promise<{ ms: number; entries: number }> {
     const start = performance.now();
-    const db = new Dexie(name);
-    db.version(1).stores({ entries: 'id, &lsn, [peer+seq]' });
-    const rows = (await db.table('entries').toArray()) as Array<{ text: string }>;
+    const db = await openRaw(name);
+    const rows = await new Promise<Array<{ text: string }>>((resolve, reject) => {
+      const request = db.transaction('rows', 'readonly').objectStore('rows').getAll();
+      request.onsuccess = () => resolve(request.result as Array<{ text: string }>);
+      request.onerror = () => reject(request.error ?? new Error('read failed'));
+    });
     const balances = new Map<string, bigint>();
     sumInto(balances, rows.map((row) => JSON.parse(row.text) as Entry));
     const ms = performance.now() - start;
@@ -203,7 +215,8 @@ const bench = {
   },
 
   /** Baseline: a naive layout, one entry object per row (Dexie bulkAdd), to read back below. */
-  async naiveFill(name: string): Promise<number> {
+  async naiveFill(name: string, count: number): Promise<{ ms: number; entries: number }> {
+    if (pending.texts.length !== count) bench.prepare(count);
     await deleteDb(name);
     const db = new Dexie(name, { chromeTransactionDurability: 'strict' });
     db.version(1).stores({ entries: 'id' });
@@ -211,8 +224,9 @@ const bench = {
     const start = performance.now();
     for (let i = 0; i < entries.length; i += 2000) await db.table('entries').bulkAdd(entries.slice(i, i + 2000));
     const ms = performance.now() - start;
+    const held = await db.table('entries').count();
     db.close();
-    return ms;
+    return { ms, entries: held };
   },
 
   /** Baseline: read the naive layout back row by row and sum. Call on a freshly loaded page. */

@@ -47,12 +47,14 @@ export async function serveHarness(): Promise<HarnessServer> {
       res.writeHead(404).end();
       return;
     }
+    // Cross-origin isolation gives performance.now() 5 µs resolution instead of 100 µs.
+    const isolated = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp', 'cross-origin-resource-policy': 'same-origin' };
     if (name[2] === 'html') {
-      res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' });
+      res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store', ...isolated });
       res.end(`<!doctype html><meta charset="utf-8"><title>${name[1]}</title><script type="module" src="/${name[1]}.js"></script>`);
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
+    res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store', ...isolated });
     res.end(readFileSync(join(OUT, `${name[1]}.js`)));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

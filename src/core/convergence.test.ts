@@ -11,18 +11,21 @@ import { stateDigest } from './digest.ts';
 import { devVerifier } from './entry.ts';
 import { fold } from './fold.ts';
 import type { Ledger } from './ledger.ts';
-import { validate } from './validate.ts';
 import { balancesAsOf, register, trialBalance } from './queries.ts';
 import { CHART, arrivals, storeHistory, type StoreHistory } from './testing/arbitraries.ts';
+import { validate } from './validate.ts';
 
 /**
- * The whole ledger as one string: maps as arrays sorted by key, bigints tagged. Two
- * ledgers with equal snapshots answer every query the same way.
+ * The whole ledger as one string: maps as arrays sorted by key, object keys sorted,
+ * bigints tagged. Two ledgers with equal snapshots answer every query the same way.
  */
 function snapshot(ledger: Ledger): string {
   return JSON.stringify(ledger, (_key, value: unknown) => {
     if (typeof value === 'bigint') return `${value}n`;
     if (value instanceof Map) return [...value.entries()].sort(([a], [b]) => (String(a) < String(b) ? -1 : 1));
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)));
+    }
     return value;
   });
 }
@@ -54,6 +57,8 @@ const scenario = storeHistory({ rivalSeals: true }).chain((history) =>
     .chain((set) => fc.tuple(fc.constant(history), fc.constant(set), arrivals(set))),
 );
 
+const timeoutMs = Math.max(120_000, propertyRuns() * 60);
+
 function failureNote(history: StoreHistory): string {
   return `ops:\n${history.log.join('\n')}`;
 }
@@ -70,7 +75,7 @@ describe('convergence', () => {
       }),
       { numRuns: Math.ceil(propertyRuns() / 10) },
     );
-  });
+  }, timeoutMs);
 
   it('folds any order and duplication of a set to identical books', () => {
     fc.assert(
@@ -84,7 +89,7 @@ describe('convergence', () => {
       }),
       { numRuns: propertyRuns() },
     );
-  });
+  }, timeoutMs);
 
   it('every peer judges summaries and seals alike: honest ones hold, lying ones are caught', () => {
     // Peers with different sets may see a summary as agreed, stale or unverifiable,
@@ -108,7 +113,7 @@ describe('convergence', () => {
       }),
       { numRuns: propertyRuns() },
     );
-  });
+  }, timeoutMs);
 
   it('the state digest tells different sets apart', () => {
     // Equal digest <=> identical books: dropping a money entry that took effect must change it.
@@ -123,5 +128,5 @@ describe('convergence', () => {
       }),
       { numRuns: Math.ceil(propertyRuns() / 4) },
     );
-  });
+  }, timeoutMs);
 });

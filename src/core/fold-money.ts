@@ -96,7 +96,9 @@ function txnView(ctx: FoldContext, txn: Entry, admitted: Map<EntryId, BusinessDa
       : undefined;
   const admit = admitted.get(txn.id);
   if (hold !== undefined && admit === undefined) return withLanding({ state: hold }, landing);
-  const effectiveDate = admit === undefined ? landing.date : maxDate(landing.date, admit);
+  // An admit only acts on a held entry: a covered or on-time entry keeps its landing,
+  // so admitting it can never move it out of a final period.
+  const effectiveDate = hold === undefined || admit === undefined ? landing.date : maxDate(landing.date, admit);
   return withLanding({ state: { status: 'effective' }, effectiveDate }, landing);
 }
 
@@ -140,7 +142,8 @@ function negationCandidate(ctx: FoldContext, entry: EntryOf<'negate'>, admitted:
   const landing = landingOf(ctx, entry);
   const admit = admitted.get(entry.id);
   if (!author.ok && admit === undefined) return void views.set(entry.id, withLanding({ state: author.state }, landing));
-  return { entry, target, cover: firstCover(ctx.chains, ctx.seals.seals, entry), landing, admit };
+  const admitApplies = !author.ok || landing.beyondWindow;
+  return { entry, target, cover: firstCover(ctx.chains, ctx.seals.seals, entry), landing, admit: admitApplies ? admit : undefined };
 }
 
 function chosenView(ctx: FoldContext, chosen: Candidate, target: MoneyView): MoneyView {

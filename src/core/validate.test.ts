@@ -132,9 +132,9 @@ describe('id and signature cover exactly what entry.ts says', () => {
         const unsigned = structuredClone(sampleUnsigned(kind)) as unknown as Record<string, any>;
         const body = unsigned['body'];
         if (kind === 'txn') {
-          body.memo = a.slice(0, limits.memoCharsMax);
-          body.ref = `R${b}`.slice(0, limits.refCharsMax);
-        } else body.reason = `R${a}${b}`.slice(0, limits.reasonCharsMax);
+          body.memo = codePoints(a, limits.memoCharsMax);
+          body.ref = codePoints(`R${b}`, limits.refCharsMax);
+        } else body.reason = codePoints(`R${a}${b}`, limits.reasonCharsMax);
         const entry = finishEntry(unsigned as unknown as UnsignedEntry, sig);
         const messages: Uint8Array[] = [];
         const verify = (message: Uint8Array) => (messages.push(message), true);
@@ -592,3 +592,8 @@ describe('isEntryId', () => {
     }
   });
 });
+
+/** The first `max` code points: slicing code units could split a surrogate pair. */
+function codePoints(text: string, max: number): string {
+  return Array.from(text).slice(0, max).join('');
+}

@@ -86,7 +86,7 @@ export type Screened =
 /**
  * Validate each input alone (never throws) and drop repeats of an id inside the
  * batch. `duplicates` counts the repeats. The canonical text of each accepted
- * entry is computed once here, because storage keeps the text.
+ * entry is kept (or computed once, for object inputs), because storage keeps the text.
  */
 export function screen(
   inputs: readonly unknown[],
@@ -104,7 +104,9 @@ export function screen(
       duplicates++;
     } else {
       seen.add(checked.value.id);
-      screened.push({ ok: true, entry: checked.value, text: encode(checked.value) });
+      // The core accepts text only in canonical form, so accepted text is already the stored form.
+      const text = typeof input === 'string' ? input : encode(checked.value);
+      screened.push({ ok: true, entry: checked.value, text });
     }
   }
   return { screened, duplicates };

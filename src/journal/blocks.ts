@@ -1,13 +1,15 @@
 /**
  * Sealed blocks: the cold-start layout of the stored journal.
  *
- * Every entry is stored once as its own row (for get, range and dedup), and every
- * `size` consecutive entries (by lsn, local arrival order) are also stored together
- * as one row holding a JSON array of their canonical texts, written in the same
- * transaction as the entry that fills the block. Cold start reads a few hundred
- * block rows and parses each with one JSON.parse, then reads the unsealed tail
- * (fewer than `size` rows) one by one. Reading 100k rows one by one takes seconds
- * in Chromium; see bench/journal.browser.bench.ts for the figures.
+ * Entries are numbered by lsn (local arrival order, from 0, no gaps). Every `size`
+ * consecutive entries are stored together as one row holding a JSON array of
+ * their canonical texts, written in the same transaction as the entry that fills
+ * the block; the entries after the last sealed block (the tail, fewer than `size`)
+ * are stored one row each until their block fills. Cold start reads a few hundred
+ * block rows and parses each with one JSON.parse, then the tail. Reading 100k rows
+ * one by one takes over a second in Chromium here, blocks about a third of that
+ * (bench/journal.browser.bench.ts); and an ingest writes a few big rows instead of
+ * one row per entry, which costs more than validating the entries.
  *
  * Block k holds lsns [k * size, (k + 1) * size - 1].
  */

@@ -184,4 +184,18 @@ describe('idb journal (fake-indexeddb): layout and concurrency', () => {
     expect((await b.append(sale(4))).prev).toBe(mine.id);
     await Promise.all([a.close(), b.close()]);
   });
+
+  it("a tab's listeners hear another tab's entries, announced after its commit", async () => {
+    const { options } = fakeIdb();
+    const deps = testDeps();
+    const [a, b] = [await openIdbJournal(deps, options), await openIdbJournal(deps, options)];
+    await b.all(); // the app's cold start in tab b
+    const heard: string[] = [];
+    b.onEntries((added) => heard.push(...added.map((e) => e.id)));
+    const mine = await a.append(sale(1));
+    const theirs = (await a.ingest(peerChain('T2', 2), 'T2')).accepted;
+    const want = [mine.id, ...theirs.map((e) => e.id)];
+    await expect.poll(() => heard, { timeout: 2000 }).toEqual(want);
+    await Promise.all([a.close(), b.close()]);
+  });
 });

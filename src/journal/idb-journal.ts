@@ -60,6 +60,16 @@ function makeJournal(log: IdbLog, deps: JournalDeps, storage: StorageManager | u
   const listeners = createListeners();
   const { db } = log;
   let closed = false;
+  // Other tabs' entries reach this instance's listeners when it catches up; a
+  // broadcast after every commit makes the other tabs catch up at once.
+  log.onDiscovered = (entries) => listeners.emit(entries);
+  const channel = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(`daybook-journal:${db.name}`);
+  if (channel !== undefined) {
+    channel.onmessage = () => {
+      if (!closed) log.refresh().catch(() => undefined); // a failed refresh is retried by the next read or write
+    };
+  }
+  const announce = (): void => channel?.postMessage('committed');
 
   const reconnect = async (): Promise<void> => {
     if (db.isOpen()) db.close({ disableAutoOpen: false });
@@ -134,6 +144,7 @@ function makeJournal(log: IdbLog, deps: JournalDeps, storage: StorageManager | u
       const item = { entry: prepared.entry, text: encodeEntry(prepared.entry) };
       const plan = planWrite(from, log.tail, [item], { ...from, ...prepared.counters }, log.blockSize);
       if (!(await log.commit(plan, extraStores, extra))) return STALE;
+      announce();
       listeners.emit([prepared.entry]);
       return prepared.entry;
     };
@@ -158,7 +169,11 @@ function makeJournal(log: IdbLog, deps: JournalDeps, storage: StorageManager | u
     peer: deps.peer,
     drafts: idbDrafts(ctx),
     append: (input) => appendWith(input),
-    ingest: (inputs, from) => ingestBatches(ctx, inputs, from, (accepted) => listeners.emit(accepted)),
+    ingest: (inputs, from) =>
+      ingestBatches(ctx, inputs, from, (accepted) => {
+        announce();
+        listeners.emit(accepted);
+      }),
     get: (id) => read(() => log.get(id)),
     count: () => read(async () => (await fresh()).nextLsn),
     all: async () => {
@@ -175,6 +190,7 @@ function makeJournal(log: IdbLog, deps: JournalDeps, storage: StorageManager | u
         const from = log.state;
         const next = { ...from, settings: mergeSettings(from.settings, patch) };
         if (!(await log.commit(planWrite(from, log.tail, [], next, log.blockSize)))) return STALE;
+        announce();
         return deviceStateOf(log.state);
       }),
     quarantine: (options = {}) =>
@@ -186,6 +202,7 @@ function makeJournal(log: IdbLog, deps: JournalDeps, storage: StorageManager | u
     close: async () => {
       await queue.close();
       closed = true;
+      channel?.close();
       db.close();
     },
   };

@@ -10,7 +10,7 @@ import { checkIdentity, initialState } from './device-state.ts';
 import { JournalClosedError, JournalError } from './errors.ts';
 import { onResult, runTx, type Fail } from './idb-raw.ts';
 import { stateKey, stateKeys, type IdbState, type JournalDb } from './idb-schema.ts';
-import { issue, type WritePlan } from './idb-writes.ts';
+import { issue, storesOf, type WritePlan } from './idb-writes.ts';
 import { createKeydir, type Keydir } from './keydir.ts';
 
 /** Blocks fetched per read while scanning: enough to keep the parser busy while the next read runs. */
@@ -35,6 +35,9 @@ export class IdbLog {
   private keydirBuild: Promise<void> | undefined;
   private keydirComplete = false;
   private readonly blockCache = new Map<number, Entry[]>();
+  private refreshing: Promise<void> = Promise.resolve();
+  /** Told about entries another instance (tab) stored, as refresh finds them. */
+  onDiscovered: (entries: readonly Entry[]) => void = () => undefined;
 
   constructor(
     readonly db: JournalDb,
@@ -86,34 +89,54 @@ export class IdbLog {
     return snap;
   }
 
-  /** Catch up with writes made by other tabs (and feed the keydir with their entries). */
-  async refresh(): Promise<void> {
-    const before = this.state;
-    const snap = await this.snapshot(before.version);
-    if (snap.state === undefined || snap.state.version === before.version) return;
-    if (snap.tail === undefined || snap.tail.length !== snap.state.nextLsn - blockStart(sealedBlocks(snap.state.nextLsn, this.blockSize), this.blockSize)) {
+  /**
+   * Catch up with writes made by other tabs. Once a scan has built (or is building)
+   * the keydir, their entries are indexed and passed to onDiscovered; before that,
+   * the coming scan will read them anyway.
+   */
+  refresh(): Promise<void> {
+    // One at a time: two overlapping catch-ups would index and announce the same entries twice.
+    const run = this.refreshing.then(() => this.catchUp());
+    this.refreshing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async catchUp(): Promise<void> {
+    const snap = await this.snapshot(this.state.version);
+    // Versions only grow; a snapshot older than a commit made meanwhile has nothing new.
+    if (snap.state === undefined || snap.state.version <= this.state.version) return;
+    const tailStart = blockStart(sealedBlocks(snap.state.nextLsn, this.blockSize), this.blockSize);
+    if (snap.tail === undefined || snap.tail.length !== snap.state.nextLsn - tailStart) {
       throw new JournalError('the stored tail does not match the stored state');
     }
-    if (this.keydirFrom !== undefined && snap.state.nextLsn > before.nextLsn) {
-      await this.index(before.nextLsn, snap.state.nextLsn, snap.tail);
-    }
+    const from = this.state.nextLsn;
+    if (this.keydirFrom !== undefined && snap.state.nextLsn > from) await this.index(from, snap.state.nextLsn, snap.tail);
+    if (snap.state.version <= this.state.version) return;
     this.state = snap.state;
     this.tail = snap.tail;
   }
 
-  /** Add the entries with lsns [from, to) to the keydir, reading them from blocks and `tail`. */
+  /** Add the entries with lsns [from, to) to the keydir, reading them from blocks and `tail`, and pass them on. */
   private async index(from: number, to: number, tail: readonly string[]): Promise<void> {
     const tailStart = blockStart(sealedBlocks(to, this.blockSize), this.blockSize);
+    const found: Entry[] = [];
     for (let no = sealedBlocks(from, this.blockSize); no < sealedBlocks(to, this.blockSize); no++) {
       const entries = await this.block(no);
       entries.forEach((entry, i) => {
         const lsn = blockStart(no, this.blockSize) + i;
-        if (lsn >= from) this.keydir.add(entry, lsn);
+        if (lsn >= from) {
+          this.keydir.add(entry, lsn);
+          found.push(structuredClone(entry));
+        }
       });
     }
     tail.forEach((text, i) => {
-      if (tailStart + i >= from) this.keydir.add(JSON.parse(text) as Entry, tailStart + i);
+      if (tailStart + i < from) return;
+      const entry = JSON.parse(text) as Entry;
+      this.keydir.add(entry, tailStart + i);
+      found.push(entry);
     });
+    this.onDiscovered(found);
   }
 
   /**
@@ -122,7 +145,7 @@ export class IdbLog {
    * same transaction (over `extraStores`) and may fail it.
    */
   async commit(plan: WritePlan, extraStores: readonly string[] = [], extra?: (tx: IDBTransaction, fail: Fail) => void): Promise<boolean> {
-    const stores = ['log', 'blocks', ...(plan.quarantine.length > 0 ? ['quarantine'] : []), ...extraStores];
+    const stores = [...storesOf(plan), ...extraStores];
     try {
       await runTx(
         this.idb(),

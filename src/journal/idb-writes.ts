@@ -12,6 +12,14 @@ import type { Fail } from './idb-raw.ts';
 import { stateKey, type IdbState } from './idb-schema.ts';
 import type { QuarantineRecord } from './journal.ts';
 
+/** Every this many versions (and whenever a block is sealed) the superseded states are removed. */
+const STATE_SWEEP = 64;
+
+/** The stores a plan writes to. */
+export function storesOf(plan: WritePlan): string[] {
+  return ['log', ...(plan.blocks.length > 0 ? ['blocks'] : []), ...(plan.quarantine.length > 0 ? ['quarantine'] : [])];
+}
+
 /** A new entry and its canonical text. */
 export interface NewEntry {
   entry: Entry;
@@ -86,16 +94,19 @@ export function quarantineRows(
   return refused.slice(0, room).map((r, i) => ({ ...r, no: state.nextQuarantineNo + i }));
 }
 
-/** Issue the plan's requests on `tx` (over 'log', 'blocks' and, with quarantine rows, 'quarantine'). */
+/** Issue the plan's requests on `tx` (over storesOf(plan)). */
 export function issue(tx: IDBTransaction, plan: WritePlan, keyRange: typeof IDBKeyRange, _fail: Fail): void {
   const log = tx.objectStore('log');
   // First: the compare-and-set. If another tab wrote this version, the add fails and the transaction aborts.
   log.add(plan.state, stateKey(plan.state.version));
-  log.delete(stateKey(plan.from.version));
+  // Older states are dropped now and then, not on every write: one request less on the append path.
+  if (plan.blocks.length > 0 || plan.state.version % STATE_SWEEP === 0) log.delete(keyRange.bound(stateKey(0), stateKey(plan.from.version)));
   if (plan.tailDrop !== undefined) log.delete(keyRange.bound(plan.tailDrop[0], plan.tailDrop[1], false, true));
   for (const [lsn, text] of plan.tailRows) log.add(text, lsn);
-  const blocks = tx.objectStore('blocks');
-  for (const [no, text] of plan.blocks) blocks.add(text, no);
+  if (plan.blocks.length > 0) {
+    const blocks = tx.objectStore('blocks');
+    for (const [no, text] of plan.blocks) blocks.add(text, no);
+  }
   if (plan.quarantine.length > 0) {
     const quarantine = tx.objectStore('quarantine');
     for (const row of plan.quarantine) quarantine.add(row);

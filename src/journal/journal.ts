@@ -28,8 +28,11 @@
  *    local arrival order (an order that means nothing to the books).
  * 5. Drafts belong to this device only; save(id) removes the draft and appends its
  *    entry in one transaction: never both, never neither.
- * 6. Listeners of onEntries hear about entries after their transaction committed,
- *    from this journal instance's own writes (appends, saves and ingests).
+ * 6. Listeners of onEntries hear about entries after their transaction committed:
+ *    this instance's own appends, saves and accepted ingests, and entries that
+ *    other instances on the same storage (other tabs) stored, once this instance
+ *    catches up with them (stored journals catch up on every read and write, and
+ *    when another tab announces a commit).
  */
 import type { Signer, Verifier } from '../core/entry.ts';
 import type { HlcState } from '../core/hlc.ts';
@@ -164,7 +167,7 @@ export interface Journal {
   /** Quarantine rows stored (DeviceState.quarantined counts every refusal). */
   quarantineCount(): Promise<number>;
   readonly drafts: Drafts;
-  /** Hear about entries added by this instance, after commit. Returns the unsubscribe function. */
+  /** Hear about entries added, after commit (contract point 6). Returns the unsubscribe function. */
   onEntries(listener: EntriesListener): () => void;
   /** Ask the platform to keep the storage (navigator.storage.persist()); resolves to its answer. */
   persist(): Promise<boolean>;

@@ -25,7 +25,7 @@ interface Plan {
 }
 
 /** A history, an arrival order (causal, or any permutation with duplicates) and how it is cut into batches. */
-const plans: fc.Arbitrary<Plan> = storeHistory().chain((history) =>
+const plansOf = (histories: fc.Arbitrary<StoreHistory>): fc.Arbitrary<Plan> => histories.chain((history) =>
   fc.record({
     history: fc.constant(history),
     order: fc.oneof(fc.constant(history.entries), arrivals(history.entries)),
@@ -33,6 +33,7 @@ const plans: fc.Arbitrary<Plan> = storeHistory().chain((history) =>
     batches: fc.array(fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 12 })), { minLength: 1, maxLength: 40 }),
   }),
 );
+const plans = plansOf(storeHistory());
 
 /** Feed `plan` to a new store, checking the answers after each batch when `everyStep`. */
 function play(plan: Plan, check: (store: QueryStore, held: Entry[]) => void, everyStep: boolean): QueryStore {
@@ -109,6 +110,15 @@ describe('query store equals the fold', () => {
     );
     // The fast path must be exercised, or this test proves little about it.
     expect(fastBatches).toBeGreaterThan(batches / 20);
+  });
+
+  it('with two closers sealing from the same seal (a rival seal can undo a final period)', () => {
+    fc.assert(
+      fc.property(plansOf(storeHistory({ rivalSeals: true })), (plan) => {
+        play(plan, (s, held) => expectEqual(s, held, plan.history), false);
+      }),
+      { numRuns: Math.max(100, Math.floor(propertyRuns() / 4)) },
+    );
   });
 
   it('at every step of a causal arrival, one entry at a time', () => {

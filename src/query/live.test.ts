@@ -80,6 +80,16 @@ describe('live queries', () => {
     expect(periods).toHaveLength(2);
   });
 
+  it('hear a load made after they subscribed', () => {
+    const { base } = newBookAndDevice();
+    const store = new QueryStore();
+    const heard: unknown[] = [];
+    store.subscribe({ type: 'frontier' }, (f) => heard.push(f));
+    store.load(base);
+    expect(heard).toHaveLength(2);
+    expect((heard[1] as unknown[]).length).toBe(1);
+  });
+
   it('hear the quarantine', () => {
     const { store } = shop();
     const heard: unknown[] = [];
@@ -138,6 +148,11 @@ describe('live queries', () => {
     );
   });
 });
+
+function newBookAndDevice() {
+  const { book, owner, genesis } = newBook();
+  return { book, owner, base: [genesis, owner.join('T1')] };
+}
 
 function answer(store: QueryStore, q: Query): unknown {
   let value: unknown;

@@ -230,6 +230,30 @@ describe('QueryStore', () => {
     expectSameBooks(store, [...base, summary]);
   });
 
+  it('seals a period it holds exactly without a fold, covering the late entries waiting in it', () => {
+    const { owner, t1, t2, base } = shop();
+    const jan = sell(t1, '2025-01-10T10:00:00', 100);
+    const seal1 = owner.seal(sealBody(fold([...base, jan]), '2025-01', owner.peer), '2025-02-01T09:00:00');
+    const late = sell(t2, '2025-01-20T10:00:00', 7);
+    const feb = sell(t1, '2025-02-03T10:00:00', 5);
+    const all: Entry[] = [...base, jan, seal1, late, feb];
+    const store = new QueryStore();
+    store.load(all);
+    expect(store.late()[0]?.late).toEqual({ labelPeriod: '2025-01', into: '2025-02', provisional: true });
+    const seal2 = owner.seal(sealBody(fold(all), '2025-02', owner.peer), '2025-03-01T09:00:00');
+    all.push(seal2);
+    store.apply([seal2]);
+    expect(store.lastApply.fast).toBe(true);
+    expect(store.folds).toBe(1);
+    expect(store.late()[0]?.late).toEqual({ labelPeriod: '2025-01', into: '2025-02', provisional: false });
+    expect(store.periods().map((p) => [p.period, p.status, p.sealAgrees])).toEqual([
+      ['2025-01', 'final', true],
+      ['2025-02', 'final', true],
+    ]);
+    expect(store.firstOpenPeriod()).toBe('2025-03');
+    expectSameBooks(store, all);
+  });
+
   it('pages a register with true running balances', () => {
     const { t1, base } = shop();
     const sales = [1, 2, 3, 4, 5].map((d) => sell(t1, `2025-01-0${d}T10:00:00`, d * 10));

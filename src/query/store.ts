@@ -7,13 +7,16 @@
  *   applyQuarantine(records) refusals the journal kept aside
  *
  * Two paths keep it equal to the core's fold (the reference, checked by
- * equivalence.test.ts). The common one: plain txns, plain negations, closes and acks
- * (structure.ts says exactly which) take effect in O(postings), touching only the
- * entry itself (and a negation's target). Any other batch (a seal, a summary, a join,
- * a retire, a fork, a gap filled, a late entry, a twin negation) changes the state of
- * other entries in ways only the fold defines, so the store asks the core's fold over
- * the whole set, rebuilt from its columns, and then moves only the entries whose state
- * changed. That fold costs about as much as the core's own (bench/query.bench.ts).
+ * equivalence.test.ts). The common one takes each entry of a batch in (hlc, id) order
+ * and applies it at once when its effect is exactly known without the fold: plain
+ * txns and negations (structure.ts), closes and acks (periods.ts), summaries and seals
+ * over exactly what this peer holds (summaries.ts, seal.ts). Each costs O(its
+ * postings), except a seal, which scans the columns once. Any other batch (a join, a
+ * retire, a fork, an entry in a sealed period, a twin negation, a summary or seal
+ * over another view) changes the state of other entries in ways only the fold
+ * defines: the store then asks the core's fold over the whole set, rebuilt from its
+ * columns, and moves only the entries whose state changed. That costs about as much
+ * as the core's own fold (bench/query.bench.ts).
  */
 import { fold } from '../core/fold.ts';
 import { dateSkewAlarm } from '../core/hlc.ts';
@@ -75,6 +78,8 @@ export class QueryStore {
     if (wasEmpty) this.#absorb(fold(all), [...added.values()], emptyTouch());
     else this.#refold(emptyTouch());
     this.#alarms = undefined;
+    // Anything may have changed: every live query is evaluated again.
+    this.#live.notify({ minDay: -Infinity, maxDay: Infinity, accounts: new Set(), entries: true, structure: true, periods: true, summaries: true, quarantine: false });
   }
 
   /**

@@ -89,6 +89,7 @@ export function startWebrtcSync(options: WebrtcSyncOptions): WebrtcSync {
   provider.awareness.setLocalState(null);
   const attached = new Map<string, SimplePeer>();
   const offences = new Map<string, { count: number; untilMs: number }>();
+  const taken = new WeakSet<SimplePeer>();
   let foreignDropped = 0;
   let stopped = false;
 
@@ -97,15 +98,40 @@ export function startWebrtcSync(options: WebrtcSyncOptions): WebrtcSync {
     return base * (1 + syncLimits.backoffJitterRatio * (2 * options.random() - 1));
   };
 
-  const attach = (remoteId: string, peer: SimplePeer): void => {
-    if (stopped || attached.has(remoteId)) return;
+  /**
+   * Take the channel's data over as soon as y-webrtc makes the connection, before it
+   * opens: the remote may send its first frames before this side sees 'connect', and
+   * y-webrtc's handler would swallow them (and answer each with an empty message).
+   * Frames that arrive before 'connect' wait in `early` (bounded by the remote's credit).
+   */
+  const takeOver = (remoteId: string, peer: SimplePeer): void => {
+    if (taken.has(peer)) return;
+    taken.add(peer);
+    const early: unknown[] = [];
+    let receive: (data: unknown) => void = (data) => {
+      if (early.length <= syncLimits.creditWindowFrames + 8) early.push(data);
+    };
+    peer.removeAllListeners('data');
+    peer.on('data', (data) => receive(data));
+    const open = (): void => {
+      const connection = attach(remoteId, peer);
+      if (connection === undefined) return;
+      receive = connection;
+      for (const data of early.splice(0)) connection(data);
+    };
+    if ((peer as { connected?: boolean }).connected === true) open();
+    else peer.once('connect', open);
+  };
+
+  /** Attach a session to an open channel; returns its receive function, or undefined when refused. */
+  const attach = (remoteId: string, peer: SimplePeer): ((data: unknown) => void) | undefined => {
+    if (stopped || attached.has(remoteId)) return undefined;
     const banned = offences.get(remoteId);
     if (banned !== undefined && banned.untilMs > options.clock()) {
       log(`refused ${remoteId}: it misbehaved, waits until ${new Date(banned.untilMs).toISOString()}`);
       peer.destroy();
-      return;
+      return undefined;
     }
-    peer.removeAllListeners('data');
     attached.set(remoteId, peer);
     let foreign = 0;
     const connection = mesh.connect({ send: (bytes) => peer.send(bytes), close: () => peer.destroy() }, `webrtc:${remoteId}`, (code, _reason, by) => {
@@ -114,27 +140,25 @@ export function startWebrtcSync(options: WebrtcSyncOptions): WebrtcSync {
       const count = (offences.get(remoteId)?.count ?? 0) + 1;
       offences.set(remoteId, { count, untilMs: options.clock() + backoffMs(count) });
     });
-    const session = connection.session;
-    peer.on('data', (data) => {
-      if (data instanceof Uint8Array && data.byteLength > 0 && data[0] !== FRAME_VERSION && data[0]! <= 4) {
-        foreignDropped++;
-        if (++foreign > FOREIGN_MESSAGES_MAX) session.close('flood', 'too many y-webrtc messages');
-        return;
-      }
-      connection.receive(data);
-    });
     peer.on('close', () => {
       attached.delete(remoteId);
       connection.closed();
     });
+    return (data) => {
+      // y-webrtc's own messages start with its message type (0-4); an empty one is its answer to something it could not read.
+      if (data instanceof Uint8Array && (data.byteLength === 0 || (data[0] !== FRAME_VERSION && data[0]! <= 4))) {
+        foreignDropped++;
+        if (++foreign > FOREIGN_MESSAGES_MAX) connection.session.close('flood', 'too many y-webrtc messages');
+        return;
+      }
+      connection.receive(data);
+    };
   };
 
   const onPeers = ({ added }: { added: string[] }): void => {
     for (const id of added) {
       const conn = provider.room?.webrtcConns.get(id) as WebrtcConnLike | undefined;
-      if (conn === undefined) continue;
-      if (conn.connected) attach(id, conn.peer);
-      else conn.peer.once('connect', () => attach(id, conn.peer));
+      if (conn !== undefined) takeOver(id, conn.peer);
     }
   };
   provider.on('peers', onPeers);

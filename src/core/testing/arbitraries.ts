@@ -59,7 +59,7 @@ function opArbitrary(benign: boolean, rivalSeals: boolean): fc.Arbitrary<Op> {
     { weight: 1, arbitrary: fc.record({ t: fc.constant('succeed'), dev }) },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('equivocate'), dev, seq: fc.nat() }) },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('grant-enrol'), dev }) },
-    { weight: 0 /*TEMP*/, arbitrary: fc.record({ t: fc.constant('admit'), pick: fc.nat() }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('admit'), pick: fc.nat() }) },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('lying-summary'), dev }) },
     { weight: 1, arbitrary: fc.constant({ t: 'lying-seal' }) },
   ];
@@ -67,7 +67,8 @@ function opArbitrary(benign: boolean, rivalSeals: boolean): fc.Arbitrary<Op> {
     { weight: 2, arbitrary: fc.constant({ t: 'rival-seal' }) },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('move-closer'), dev }) },
   ];
-  return fc.oneof(...common, ...(benign ? [] : adversarial), ...(rivalSeals ? rivals : [])) as fc.Arbitrary<Op>;
+  const all = [...common, ...(benign ? [] : adversarial), ...(rivalSeals ? rivals : [])];
+  return fc.oneof<Array<fc.WeightedArbitrary<Op>>>(...all);
 }
 
 /** Arbitrary plans; `storeHistory` plays them. */

@@ -8,7 +8,8 @@
  */
 import fc from 'fast-check';
 import { businessDateAsUtcMs, nextPeriod } from '../dates.ts';
-import { fold } from '../fold.ts';
+// The books without summary verdicts: all a tablet needs to write a summary, a seal or an admit.
+import { foldBooks } from '../fold.ts';
 import { sealBody, summaryBody } from '../reconcile.ts';
 import { AssertionError } from '../result.ts';
 import type { BalanceLine, BookId, BusinessDate, Day, Entry, EntryId, PeerId, PeriodId, Role, SealBody } from '../types.ts';
@@ -248,7 +249,8 @@ class Sim {
   play(op: Op): void {
     const before = this.all.length;
     this.step(op);
-    if (this.all.length > before || op.t.startsWith('sync') || op.t === 'next-day') this.log.push(JSON.stringify(op));
+    const shapesViews = ['sync', 'sync-all', 'trickle', 'next-day', 'skew'].includes(op.t);
+    if (this.all.length > before || shapesViews) this.log.push(JSON.stringify(op));
   }
 
   step(op: Op): void {
@@ -352,7 +354,7 @@ class Sim {
   summary(n: number, back: number, lie = false): void {
     const d = this.pick(n);
     const asOf = dayAt(Math.max(0, this.dayIndex - back));
-    const body = summaryBody(fold(d.view.values()), asOf);
+    const body = summaryBody(foldBooks(d.view.values()), asOf);
     const summary = this.record(d, d.b.summary(lie ? { ...body, balances: tampered(body.balances) } : body, this.dateOn(this.today(), false)));
     if (lie) this.lie(summary);
   }
@@ -388,7 +390,7 @@ class Sim {
     if (period === undefined || this.closer.gone) return;
     let body: SealBody;
     try {
-      body = sealBody(fold(this.closer.view.values()), period, this.closer.b.peer);
+      body = sealBody(foldBooks(this.closer.view.values()), period, this.closer.b.peer);
     } catch (error) {
       if (!(error instanceof AssertionError)) throw error;
       this.sealRefusals.push(`${period}: ${error.message}`);
@@ -404,7 +406,7 @@ class Sim {
 
   /** The owner seals the next period it sees unsealed, from its own view: a rival to the closer. */
   rivalSeal(): void {
-    const ledger = fold(this.owner.view.values());
+    const ledger = foldBooks(this.owner.view.values());
     const period = ledger.firstOpenPeriod ?? FIRST_DAY;
     if (period >= this.today()) return;
     try {
@@ -488,7 +490,7 @@ class Sim {
 
   /** The owner admits one entry its own view holds for review. */
   admit(pick: number): void {
-    const held = [...fold(this.owner.view.values()).entries.values()].filter((v) => v.state.status === 'held');
+    const held = [...foldBooks(this.owner.view.values()).entries.values()].filter((v) => v.state.status === 'held');
     const target = held[pick % Math.max(1, held.length)];
     if (target === undefined) return;
     this.record(this.owner, this.owner.b.admit(target.entry, this.dateOn(this.today(), false)));
