@@ -7,7 +7,8 @@
  * about to be lost, and it misleads when it counts a device that no longer holds
  * what it once announced.
  */
-import type { EntryId } from '../src/core/types.ts';
+import type { EntryId, PeerId } from '../src/core/types.ts';
+import { lineHolds } from './protocol.ts';
 import type { SimPeer } from './peer.ts';
 import type { World } from './world.ts';
 
@@ -35,6 +36,8 @@ export interface EvictionStats {
   lostAgesMs: number[];
   /** Entries counted lost that later arrived somewhere from a message still in flight. */
   rescuedFromWire: number;
+  /** The first few cases where the figure said more than the truth, and why. */
+  overstatedNotes: string[];
 }
 
 export function emptyEvictionStats(): EvictionStats {
@@ -51,6 +54,7 @@ export function emptyEvictionStats(): EvictionStats {
     understated: 0,
     lostAgesMs: [],
     rescuedFromWire: 0,
+    overstatedNotes: [],
   };
 }
 
@@ -84,7 +88,10 @@ function measureOwn(world: World, victim: SimPeer, id: EntryId, copies: number):
   stats.ownEntries++;
   const figure = victim.heldBy(made.peer, made.seq, true);
   const truth = 1 + copies;
-  if (figure > truth) stats.overstated++;
+  if (figure > truth) {
+    stats.overstated++;
+    if (stats.overstatedNotes.length < 5) stats.overstatedNotes.push(overstatement(world, victim, id, made, truth));
+  }
   if (figure < truth && figure === 1) stats.understated++;
   if (copies > 0) return;
   stats.ownLost++;
@@ -92,4 +99,12 @@ function measureOwn(world: World, victim: SimPeer, id: EntryId, copies: number):
   if (figure <= 1) stats.lostWarned++;
   else stats.lostUnwarned++;
   stats.lostAgesMs.push(world.nowMs - made.atMs);
+}
+
+/** Which devices the figure counted that no longer hold the entry. */
+function overstatement(world: World, victim: SimPeer, id: EntryId, made: { peer: PeerId; seq: number }, truth: number): string {
+  const stale = [...victim.heardFrom.entries()]
+    .filter(([device, lines]) => lineHolds(lines.get(made.peer), made.seq) && !world.peers.some((p) => p.device === device && p.model.held.has(id)))
+    .map(([device]) => device);
+  return `seed ${world.options.seed} step ${world.stepNo}: ${made.peer}#${made.seq} shown held by ${victim.heldBy(made.peer, made.seq, true)}, truly ${truth}; counted but not holding it: ${stale.join(', ')}`;
 }

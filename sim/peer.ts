@@ -77,6 +77,8 @@ export class SimPeer implements GossipHost {
   listenerError: unknown;
   /** Set when the journal changed since the invariants last looked. */
   dirty = true;
+  /** Batches the query store applied on its fast path, and by folding again. */
+  readonly applies = { fast: 0, refold: 0 };
   #view: View | undefined;
 
   constructor(
@@ -111,6 +113,7 @@ export class SimPeer implements GossipHost {
     journal.onEntries((added) => {
       try {
         query.apply(added);
+        if (query.lastApply.added > 0) this.applies[query.lastApply.fast ? 'fast' : 'refold']++;
       } catch (error) {
         this.listenerError ??= error;
       }

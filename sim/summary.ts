@@ -20,6 +20,8 @@ export interface Totals {
   sealRefusedAfterCheck: number;
   undeliverable: number;
   delivered: number;
+  /** Query store batches on the fast path, and by folding again. */
+  applies: { fast: number; refold: number };
   quiescenceRoundsMax: number;
   gossip: GossipStats;
   eviction: EvictionStats;
@@ -39,6 +41,7 @@ export function emptyTotals(): Totals {
     sealRefusedAfterCheck: 0,
     undeliverable: 0,
     delivered: 0,
+    applies: { fast: 0, refold: 0 },
     quiescenceRoundsMax: 0,
     gossip: emptyGossipStats(),
     eviction: emptyEvictionStats(),
@@ -63,11 +66,16 @@ export function addRun(totals: Totals, result: RunResult): void {
   totals.sealRefusedAfterCheck += world.counts.sealRefusedAfterCheck;
   totals.undeliverable += world.network.undeliverable;
   totals.delivered += world.counts.delivered;
+  for (const peer of world.peers) {
+    totals.applies.fast += peer.applies.fast;
+    totals.applies.refold += peer.applies.refold;
+  }
   totals.quiescenceRoundsMax = Math.max(totals.quiescenceRoundsMax, result.quiescenceRounds ?? 0);
   for (const key of Object.keys(totals.gossip) as Array<keyof GossipStats>) totals.gossip[key] += world.gossipStats[key];
   const e = world.eviction;
   for (const key of Object.keys(totals.eviction) as Array<keyof EvictionStats>) {
     if (key === 'lostAgesMs') totals.eviction.lostAgesMs.push(...e.lostAgesMs);
+    else if (key === 'overstatedNotes') totals.eviction.overstatedNotes.push(...e.overstatedNotes.slice(0, Math.max(0, 5 - totals.eviction.overstatedNotes.length)));
     else totals.eviction[key] += e[key];
   }
 }
@@ -97,6 +105,7 @@ export function formatTotals(t: Totals, elapsedMs: number): string {
   lines.push(`appends: ${t.resolved} resolved, ${t.committedUnresolved} committed unresolved at a crash, ${t.lostInCrash} lost unresolved in a crash`);
   const g = t.gossip;
   lines.push(`sync: ${t.delivered} messages delivered, ${t.undeliverable} lost to a cut link or a crashed receiver; ${g.haves} haves, ${g.wants} wants, ${g.frames} frames, ${g.entriesSent} entries sent (${g.entriesRedundant} already held); quiescence in <= ${t.quiescenceRoundsMax} rounds`);
+  lines.push(`query store: ${t.applies.fast + t.applies.refold} batches applied, ${t.applies.fast} on the fast path, ${t.applies.refold} by folding again`);
   if (t.sealRefusedAfterCheck > 0) lines.push(`seals refused after the precheck: ${t.sealRefusedAfterCheck}`);
   lines.push(...formatEviction(t.eviction));
   return lines.join('\n');
@@ -110,5 +119,6 @@ function formatEviction(e: EvictionStats): string[] {
     `  own entries ${e.ownEntries}, lost ${e.ownLost} (${e.ownLostResolved} of them resolved appends)`,
     `  "held by N" just before: warned (said 1) for ${e.lostWarned} lost, said >= 2 for ${e.lostUnwarned} lost; overstated for ${e.overstated} own entries, understated for ${e.understated}`,
     `  age of lost entries at the wipe: median ${minutes(ages[Math.floor(ages.length / 2)])}, max ${minutes(ages[ages.length - 1])}`,
+    ...e.overstatedNotes.map((note) => `  overstated: ${note}`),
   ];
 }

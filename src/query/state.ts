@@ -45,11 +45,12 @@ export class EntryStates {
     this.details.delete(row);
   }
 
-  /** A plain txn: effective at its own date (seconds), nothing else. */
-  setEffective(row: number, effSec: number): void {
+  /** A plain txn or negation: effective at `effSec`, late or not. */
+  setEffective(row: number, effSec: number, late?: LateInfo): void {
     this.status.data[row] = EFFECTIVE;
     this.effSec.data[row] = effSec;
     this.details.delete(row);
+    if (late !== undefined) this.late.set(row, late);
   }
 
   /** Set row's view from the fold's. `ids` resolves ids of the negation links. */

@@ -91,7 +91,7 @@ describe('QueryStore', () => {
     expectSameBooks(store, [...base, sale, early]);
   });
 
-  it('carries a late entry into the first open period and holds one beyond the window', () => {
+  it('carries a late entry into the first open period without a fold, and leaves one beyond the window to it', () => {
     const { owner, t1, t2, base } = shop();
     const jan = sell(t1, '2025-01-10T10:00:00', 100);
     const sealed = [...base, jan];
@@ -101,14 +101,19 @@ describe('QueryStore', () => {
     // T2 writes in January but only syncs after the seal: late, landing on 2025-02-01.
     const late = sell(t2, '2025-01-20T10:00:00', 7);
     store.apply([late]);
-    expect(store.lastApply.fast).toBe(false);
+    expect(store.lastApply.fast).toBe(true);
     expect(store.late().map((e) => [e.id, e.late, e.effectiveDate])).toEqual([[late.id, { labelPeriod: '2025-01', into: '2025-02', provisional: true }, '2025-02-01T00:00:00']]);
     expect(store.balancesAsOf('2025-01-31')).toEqual([
       { account: 'Assets:Cash', amount: 100n },
       { account: 'Income:Sales', amount: -100n },
     ]);
     expect(store.periods()[0]?.status).toBe('final');
-    expectSameBooks(store, [...sealed, seal, late]);
+    // Dated 30 days before it would land: beyond the 28-day window, held for review.
+    const tooLate = sell(t2, '2025-01-02T10:00:00', 3);
+    store.apply([tooLate]);
+    expect(store.lastApply.fast).toBe(false);
+    expect(store.held().map((e) => [e.id, e.state.status])).toEqual([[tooLate.id, 'held']]);
+    expectSameBooks(store, [...sealed, seal, late, tooLate]);
   });
 
   it('does not take the fast path for an entry that completes a seal cut, even one dated after the period', () => {

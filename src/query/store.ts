@@ -292,14 +292,16 @@ export class QueryStore {
     const unjudged = new Set(rows);
     for (const row of rows) {
       const entry = added.get(row)!;
-      if (entry.kind === 'txn' && this.structure.isPlain(entry)) {
-        const sec = this.entries.date.data[row]!;
-        this.states.setEffective(row, sec);
+      const landing = entry.kind === 'txn' ? this.structure.plainLanding(entry) : undefined;
+      const negation = entry.kind === 'negate' ? this.structure.plainNegateLanding(entry, this.#targetFacts(entry.body.target.id)) : undefined;
+      if (landing !== undefined) {
+        const sec = dateToSeconds(landing.date);
+        this.states.setEffective(row, sec, landing.late);
         this.books.setEffect(row, sec, Number.NaN, row, 1, touch);
-      } else if (entry.kind === 'negate' && this.structure.isPlainNegate(entry, this.#targetFacts(entry.body.target.id))) {
+      } else if (negation !== undefined && entry.kind === 'negate') {
         const target = this.entries.ids.indexOf(entry.body.target.id);
-        const sec = Math.max(this.entries.date.data[row]!, this.states.effSec.data[target]!);
-        this.states.setEffective(row, sec);
+        const sec = Math.max(dateToSeconds(negation.date), this.states.effSec.data[target]!);
+        this.states.setEffective(row, sec, negation.late);
         this.states.negatedBy.set(target, row);
         this.books.setEffect(row, sec, Number.NaN, target, -1, touch);
         this.structure.noteNegate(entry.body);

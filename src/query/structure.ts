@@ -3,8 +3,9 @@
  * alarms, frontier), taken from the core's fold, and the test that decides whether a
  * new txn can be added without asking the fold again.
  *
- * The fast path is exact, not a heuristic: `isPlain` accepts a txn only when the fold
- * would make it effective at its own date and change nothing else but the frontier.
+ * The fast path is exact, not a heuristic: `plainLanding` accepts a txn only when the
+ * fold would make it effective at the landing it returns and change nothing else but
+ * the frontier.
  * That holds when (reading fold-context, fold-landing, fold-money, fold-chain):
  * - the book's genesis is held and the txn is of that book;
  * - its author is enrolled, not retired before its seq, not held for equivocation;
@@ -13,12 +14,15 @@
  * - no seal or summary cut reaches its seq, so it lies within no cut and makes no cut
  *   more complete (no seal, period or summary changes: every line it could join up
  *   or extend ends below it);
- * - its period is after the last sealed one, so it is not late;
+ * - it lands at its own date when its period is after the last sealed one; else it
+ *   is late (its period is sealed without it, as it lies within no cut) and lands at
+ *   the start of the first open period, provisionally, unless that is beyond the
+ *   book's window (held: left to the fold, which words the reason);
  * - no negation, admit or seal names it (their states would change);
- * - its day is after every summary's day (a summary's verdict reads balances then).
+ * - it lands after every summary's day (a summary's verdict reads balances then).
  */
-import type { AckView, Alarm, AuthorFrontier, BookSettings, Ledger, PeriodView, RosterMember, SummaryVerdict, SummaryView } from '../core/ledger.ts';
-import { isPeriodId, nextPeriod, periodOf } from '../core/dates.ts';
+import type { AckView, Alarm, AuthorFrontier, BookSettings, LateInfo, Ledger, PeriodView, RosterMember, SummaryVerdict, SummaryView } from '../core/ledger.ts';
+import { dayOf, daysBetween, isPeriodId, nextPeriod, periodOf, periodStart } from '../core/dates.ts';
 import type { BusinessDate, Entry, EntryId, EntryOf, NegateBody, PeerId, PeriodId } from '../core/types.ts';
 import { hiddenAcks, withAck, withClose } from './periods.ts';
 import { AuthorChains } from './chains.ts';
@@ -32,6 +36,12 @@ export interface EntryFacts {
   seq: number;
   prev: string | null;
   date: BusinessDate;
+}
+
+/** Where a plain money entry lands: its own date, or late at the first open period's start. */
+export interface PlainLanding {
+  date: BusinessDate;
+  late?: LateInfo;
 }
 
 /** What the fast path needs to know of a negation's target. */
@@ -100,11 +110,20 @@ export class Structure {
     }
   }
 
-  /** True when the fold would make `txn` effective at its own date and change nothing else. */
-  isPlain(txn: EntryFacts): boolean {
-    if (!this.extendsQuietly(txn)) return false;
-    if (this.firstOpenPeriod !== undefined && periodOf(txn.date, this.settings!.period) < this.firstOpenPeriod) return false;
-    return txn.date.slice(0, 10) > this.#lastSummaryDay;
+  /** Where the fold would make `txn` effective, when that is all it would change; else undefined. */
+  plainLanding(txn: EntryFacts): PlainLanding | undefined {
+    if (!this.extendsQuietly(txn)) return undefined;
+    const settings = this.settings!;
+    const period = periodOf(txn.date, settings.period);
+    let landing: PlainLanding = { date: txn.date };
+    if (this.firstOpenPeriod !== undefined && period < this.firstOpenPeriod) {
+      // Late: within no cut, so no seal covers it; it waits at the first open period's start.
+      const into = this.firstOpenPeriod;
+      const date = periodStart(into);
+      if (daysBetween(dayOf(txn.date), dayOf(date)) > settings.windowDays) return undefined;
+      landing = { date, late: { labelPeriod: period, into, provisional: true } };
+    }
+    return landing.date.slice(0, 10) > this.#lastSummaryDay ? landing : undefined;
   }
 
   /**
@@ -142,17 +161,18 @@ export class Structure {
   }
 
   /**
-   * True when the fold would make `negate` effective at max(its date, its target's
-   * effective date), set the target's negatedBy, and change nothing else: `negate`
-   * passes the txn test above, its ref names a held effective txn of this book
-   * exactly, and no other negation or admit names that target (then there is no
-   * choice to make between negations).
+   * The landing of `negate` when the fold would make it effective at max(that landing,
+   * its target's effective date), set the target's negatedBy, and change nothing else:
+   * `negate` passes the txn test above, its ref names a held effective txn of this
+   * book exactly, and no other negation or admit names that target (then there is no
+   * choice to make between negations). Else undefined.
    */
-  isPlainNegate(negate: EntryFacts & { body: NegateBody }, target: TargetFacts | undefined): boolean {
-    if (!this.isPlain(negate) || target === undefined) return false;
+  plainNegateLanding(negate: EntryFacts & { body: NegateBody }, target: TargetFacts | undefined): PlainLanding | undefined {
+    const landing = this.plainLanding(negate);
+    if (landing === undefined || target === undefined) return undefined;
     const ref = negate.body.target;
-    if (target.peer !== ref.peer || target.seq !== ref.seq || target.book !== this.#book || !target.isTxn || !target.effective) return false;
-    return !this.#namedIds.has(ref.id) && !this.#namedSeqs.has(`${ref.peer}\n${ref.seq}`);
+    if (target.peer !== ref.peer || target.seq !== ref.seq || target.book !== this.#book || !target.isTxn || !target.effective) return undefined;
+    return this.#namedIds.has(ref.id) || this.#namedSeqs.has(`${ref.peer}\n${ref.seq}`) ? undefined : landing;
   }
 
   /** True when no author is held for equivocation (a summary's quick verdict needs it). */
