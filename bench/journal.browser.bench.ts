@@ -13,9 +13,10 @@
  *   npx tsx bench/journal.browser.bench.ts      (alone)
  *   npm run bench -- journal                    (through the runner)
  *
- * Environment: DAYBOOK_BENCH_1M=0 skips the 1M cold start (it fills 1M entries
- * first, a few minutes); DAYBOOK_BENCH_BLOCKS=256,1024,4096 measures cold start at
- * 100k for several block sizes (how journalLimits.blockEntries was chosen).
+ * Environment: DAYBOOK_BENCH_ONLY=append,ingest,cold,1m picks sections (default
+ * all; the 1M one fills 1M entries first, several minutes); DAYBOOK_BENCH_1M=0
+ * skips it; DAYBOOK_BENCH_BLOCKS=256,1024,4096 measures cold start at 100k for
+ * several block sizes (how journalLimits.blockEntries was chosen).
  */
 import { rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -143,8 +144,10 @@ async function blockSweep(b: Bench, sizes: number[]): Promise<void> {
   heading(`Block size sweep: cold start at ${INGEST_ENTRIES / 1000}k entries`);
   for (const size of sizes) {
     const name = `sweep-${size}`;
+    await b.page.evaluate((n) => window.bench.prepare(n), INGEST_ENTRIES);
     await b.page.evaluate(([n, s]) => window.bench.ingest(n, s), [name, size] as const);
     const r = await coldStarts(b, name, size, 3);
+    if (r.entries !== INGEST_ENTRIES) throw new Error(`sweep read ${r.entries} entries`);
     report(ms(`blocks of ${size}`, r.ms, r.entries));
     await b.page.evaluate((n) => window.bench.deleteDb(n), name);
   }
@@ -166,12 +169,14 @@ export async function run(): Promise<void> {
   const b = new Bench(server, profile);
   try {
     await b.start();
-    await appendLatency(b);
-    await bulkIngest(b);
-    await coldStart100k(b);
+    const only = (process.env['DAYBOOK_BENCH_ONLY'] ?? 'append,ingest,cold,1m').split(',');
+    if (only.includes('append')) await appendLatency(b);
+    // The 100k cold start reads what the ingest bench wrote.
+    if (only.includes('ingest') || only.includes('cold')) await bulkIngest(b);
+    if (only.includes('cold')) await coldStart100k(b);
     const sweep = (process.env['DAYBOOK_BENCH_BLOCKS'] ?? '').split(',').filter(Boolean).map(Number);
     if (sweep.length > 0) await blockSweep(b, sweep);
-    if (process.env['DAYBOOK_BENCH_1M'] !== '0') await coldStartMillion(b);
+    if (only.includes('1m') && process.env['DAYBOOK_BENCH_1M'] !== '0') await coldStartMillion(b);
   } finally {
     await b.context?.close().catch(() => undefined);
     await server.close();

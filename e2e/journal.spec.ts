@@ -4,27 +4,35 @@
  * killed in the middle of a stream of appends, a forced quota error, and the
  * storage guardrails.
  *
- *   npx playwright test            (all browser tests)
- *   DAYBOOK_PROPERTY_RUNS=1000 npx playwright test -g conformance
+ *   npx playwright test e2e/journal.spec.ts
+ *   DAYBOOK_PROPERTY_RUNS=100 npx playwright test e2e/journal.spec.ts   (quicker property cases)
  */
 import type { Page } from '@playwright/test';
 import type { Snapshot, StreamDetail } from './harness/journal-page.ts';
 import { firstPage, freshProfile, grantDurableStorage, launchPersistent, overrideQuota, spawnChromium } from './support/chromium.ts';
+import { propertyRuns } from '../src/testing/runs.ts';
 import { expect, openHarness, test } from './support/fixtures.ts';
 
 type StreamDetailOf = StreamDetail & { kind: string };
 
 const snapshot = (page: Page): Promise<Snapshot> => page.evaluate(() => window.daybook.snapshot());
 
-/** Property runs inside the browser: every run opens and deletes real databases, so fewer than in Node unless asked. */
-const BROWSER_PROPERTY_RUNS = Number(process.env['DAYBOOK_PROPERTY_RUNS'] ?? 100);
+/** The device's entries form one chain: seq 1..n, each prev the id before it. */
+function expectOneChain(snap: Snapshot): void {
+  const mine = snap.entries.filter((e) => e.peer === snap.device.peer).sort((x, y) => x.seq - y.seq);
+  expect(mine.map((e) => e.seq)).toEqual(Array.from({ length: mine.length }, (_, i) => i + 1));
+  mine.forEach((e, i) => expect(e.prev, `prev of seq ${e.seq}`).toBe(i === 0 ? null : mine[i - 1]!.id));
+  expect([snap.device.seq, snap.device.head]).toEqual([mine.length, mine.at(-1)?.id ?? null]);
+}
 
 test('the shared conformance suite passes on Chromium IndexedDB', async ({ harness }) => {
+  // Every property run opens and deletes real databases: 1,000 runs take a minute or two.
+  test.setTimeout(900_000);
   const context = await launchPersistent(freshProfile('conformance'));
   try {
     const page = await firstPage(context);
     await openHarness(page, harness);
-    const results = await page.evaluate((runs) => window.daybook.conformance(runs), BROWSER_PROPERTY_RUNS);
+    const results = await page.evaluate((runs) => window.daybook.conformance(runs), propertyRuns());
     for (const r of results) console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.ms.toFixed(0).padStart(6)} ms  ${r.name}`);
     expect(results.length).toBeGreaterThan(25);
     expect(results.filter((r) => !r.ok)).toEqual([]);
@@ -59,6 +67,7 @@ test('appended entries and saved drafts survive a reload and a browser restart',
     const after = await snapshot(page);
     expect(after).toEqual(before);
     expect([after.allValid, after.storedMatches, after.layoutHolds]).toEqual([true, true, true]);
+    expectOneChain(after);
     expect(await page.evaluate(() => window.daybook.append(1))).toMatchObject({ seq: 11 });
   } finally {
     await context.close();
@@ -107,9 +116,7 @@ function checkAfterCrash(snap: Snapshot, heard: readonly StreamDetailOf[]): void
   const resolved = heard.filter((h) => h.kind === 'append' || h.kind === 'saved');
   const held = new Map(snap.entries.map((e) => [e.id, e]));
   for (const r of resolved) expect(held.get(r.id!), `resolved seq ${r.seq} is held`).toMatchObject({ seq: r.seq });
-  const seqs = snap.entries.map((e) => e.seq).sort((a, b) => a - b);
-  expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
-  expect(snap.device.seq).toBe(seqs.length);
+  expectOneChain(snap);
   expect([snap.allValid, snap.storedMatches, snap.layoutHolds]).toEqual([true, true, true]);
   // One write was in flight per kill; it may have committed without being heard.
   const unheard = snap.entries.filter((e) => !resolved.some((r) => r.id === e.id));
@@ -123,6 +130,29 @@ function checkAfterCrash(snap: Snapshot, heard: readonly StreamDetailOf[]): void
   }
   for (const tag of draftTags) expect(entryTags.includes(tag), `draft ${tag} is not also an entry`).toBe(false);
 }
+
+test('two tabs appending at once share one chain, and each hears the other', async ({ harness }) => {
+  const context = await launchPersistent(freshProfile('tabs'));
+  try {
+    const [a, b] = [await firstPage(context), await context.newPage()];
+    await openHarness(a, harness, 8);
+    await openHarness(b, harness, 8);
+    await Promise.all([a.evaluate(() => window.daybook.load()), b.evaluate(() => window.daybook.load())]);
+    const appendAll = (page: Page) => page.evaluate(() => Promise.all(Array.from({ length: 30 }, (_, i) => window.daybook.append(i + 1))));
+    const [fromA, fromB] = await Promise.all([appendAll(a), appendAll(b)]);
+    const seqs = [...fromA, ...fromB].map((e) => e.seq).sort((x, y) => x - y);
+    expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    const snap = await snapshot(a);
+    expect([snap.count, snap.allValid, snap.storedMatches, snap.layoutHolds]).toEqual([60, true, true, true]);
+    expectOneChain(snap);
+    const all = [...fromA, ...fromB].map((e) => e.id).sort();
+    // Each tab heard its own entries at once and the other tab's after its broadcast.
+    await expect.poll(async () => (await a.evaluate(() => window.daybook.heard())).sort()).toEqual(all);
+    await expect.poll(async () => (await b.evaluate(() => window.daybook.heard())).sort()).toEqual(all);
+  } finally {
+    await context.close();
+  }
+});
 
 test('a forced quota error is a JournalQuotaError and leaves the journal intact', async ({ harness }) => {
   const context = await launchPersistent(freshProfile('quota'));

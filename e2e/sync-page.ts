@@ -129,6 +129,17 @@ const api = {
     }
     return performance.now() - start;
   },
+  /** Baseline for benchmarks: the time to ingest `count` entries straight into a fresh journal of this kind (made beforehand, not timed). */
+  async ingestAlone(count: number, storage: OpenOptions['storage']): Promise<number> {
+    const o = { ...options!, peer: 'X1', book: `${options!.book}-alone` };
+    const entries = chain(o.book, 'S1', 1, count, null);
+    const j = storage === 'idb' ? await openIdbJournal(deps(o), { name: `alone-${o.book}` }) : openMemoryJournal(deps(o));
+    const start = performance.now();
+    for (let i = 0; i < entries.length; i += 2000) await j.ingest(entries.slice(i, i + 2000), 'bench');
+    const ms = performance.now() - start;
+    await j.close();
+    return ms;
+  },
   async post(count: number, amount = 100): Promise<void> {
     for (let i = 0; i < count; i++) await must().append(sale(amount + i));
   },

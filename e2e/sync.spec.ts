@@ -72,7 +72,7 @@ test('a third tablet joins a book of 100k entries and catches up completely', as
   await waitCount(t2, 4);
   // Both hold the same 100k entries of a device S1 (made alike on each, faster than syncing them).
   const seedMs = await Promise.all([t1, t2].map((t) => t.evaluate((n) => window.syncTablet.seed('S1', n), BIG)));
-  console.log(`  seeding 100k entries per tablet (made and ingested in page): ${seedMs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+  console.log(`  seeding ${BIG} entries per tablet (made and ingested in page): ${seedMs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
   const total = await count(t1);
   expect(total).toBe(BIG + 4);
   const t3 = await tablet(b, 'T3');
@@ -86,7 +86,7 @@ test('a third tablet joins a book of 100k entries and catches up completely', as
   const received = stats.reduce((n, s) => n + s.entriesIn, 0);
   const bytes = stats.reduce((n, s) => n + s.bytesIn, 0);
   const entryBytes = stats.reduce((n, s) => n + s.entryBytesIn, 0);
-  console.log(`  100k catch-up, tablet to tablet (memory journals): ${ms.toFixed(0)} ms; ${received} entries received from ${stats.length} peers; wire ${(bytes / entryBytes).toFixed(3)}x canonical`);
+  console.log(`  ${BIG} catch-up, tablet to tablet (memory journals): ${ms.toFixed(0)} ms; ${received} entries received from ${stats.length} peers; wire ${(bytes / entryBytes).toFixed(3)}x canonical`);
   const [s1, s3] = [await summary(t1, false), await summary(t3, false)];
   expect(s3).toEqual(s1);
   // Each range was asked of one peer only.

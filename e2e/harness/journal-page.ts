@@ -23,6 +23,8 @@ function realDeps(): JournalDeps {
 
 let journal: Journal | undefined;
 let blockSize: number = journalLimits.blockEntries;
+/** Ids of every entry the journal's onEntries listener heard of, in order. */
+const heard: string[] = [];
 
 function must(): Journal {
   if (journal === undefined) throw new Error('call open() first');
@@ -50,6 +52,15 @@ const api = {
   async open(options: { blockEntries?: number } = {}): Promise<void> {
     blockSize = options.blockEntries ?? journalLimits.blockEntries;
     journal = await openIdbJournal(realDeps(), { blockEntries: blockSize });
+    journal.onEntries((added) => heard.push(...added.map((e) => e.id)));
+  },
+  /** What onEntries reported so far (own writes, and other tabs' once caught up with). */
+  heard(): string[] {
+    return [...heard];
+  },
+  /** Load every entry (the app's cold start), which also lets this tab follow the others. */
+  async load(): Promise<number> {
+    return must().scan(() => undefined);
   },
   async close(): Promise<void> {
     await journal?.close();
@@ -105,7 +116,7 @@ const api = {
     return {
       count: await j.count(),
       device: await j.device(),
-      entries: all.map((e) => ({ seq: e.seq, peer: e.peer, id: e.id, memo: e.kind === 'txn' ? (e.body.memo ?? '') : '' })),
+      entries: all.map((e) => ({ seq: e.seq, peer: e.peer, id: e.id, prev: e.prev, memo: e.kind === 'txn' ? (e.body.memo ?? '') : '' })),
       allValid: all.every((e) => validate(e, { verify: devVerifier, book: BOOK }).ok),
       storedMatches: stored.length === all.length && all.every((e, i) => encodeEntry(e) === canonicalString(stored[i])),
       layoutHolds: blocks.length === Math.floor(all.length / blockSize) && tail.length === all.length % blockSize,
@@ -163,7 +174,7 @@ function deleteDb(name: string): Promise<void> {
 export interface Snapshot {
   count: number;
   device: Awaited<ReturnType<Journal['device']>>;
-  entries: Array<{ seq: number; peer: string; id: string; memo: string }>;
+  entries: Array<{ seq: number; peer: string; id: string; prev: string | null; memo: string }>;
   allValid: boolean;
   /** The blocks and tail, read directly, hold exactly what all() returns, in order. */
   storedMatches: boolean;

@@ -58,7 +58,7 @@ export async function spawnChromium(userDataDir: string): Promise<OwnedChromium>
   const endpoint = await new Promise<string>((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => reject(new Error(`Chromium did not start: ${seen.slice(-500)}`)), 30_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
       const match = /DevTools listening on (ws:\/\/\S+)/.exec(seen);
       if (match) {

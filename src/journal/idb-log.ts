@@ -182,10 +182,10 @@ export class IdbLog {
    */
   async scan(onChunk: (entries: readonly Entry[]) => void): Promise<number> {
     const feeding = !this.keydirComplete && this.keydirBuild === undefined;
-    let settle: ((error?: unknown) => void) | undefined;
+    let settle: ((error?: Error) => void) | undefined;
     if (feeding) {
       const build = new Promise<void>((resolve, reject) => {
-        settle = (error) => (error === undefined ? resolve() : reject(error as Error));
+        settle = (error) => (error === undefined ? resolve() : reject(error));
       });
       build.catch(() => undefined); // a failed build is reported to whoever awaits it, and retried later
       this.keydirBuild = build;
@@ -200,7 +200,7 @@ export class IdbLog {
         this.keydirFrom = undefined;
         this.keydirBuild = undefined;
       }
-      settle?.(error);
+      settle?.(error instanceof Error ? error : new Error(String(error)));
       throw error;
     }
   }

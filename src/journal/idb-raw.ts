@@ -30,7 +30,7 @@ export function runTx(
     try {
       tx = idb.transaction([...stores], mode, { durability: 'strict' });
     } catch (error) {
-      reject(error as Error);
+      reject(error instanceof Error ? error : new Error(String(error)));
       return;
     }
     const fail: Fail = (error) => {

@@ -131,9 +131,11 @@ export function decodeFrame(input: unknown): FrameResult {
     return fail('too-large', `The frame is ${input.byteLength} bytes; at most ${syncLimits.frameBytesMax} are allowed.`);
   }
   if (input.byteLength < HEADER_BYTES) return fail('truncated', 'The frame ends inside its header.');
-  if (input[0] !== FRAME_VERSION) return fail('bad-version', `Frame version ${input[0]} is not ${FRAME_VERSION}.`);
-  const type = TYPES[input[1]! - 1];
-  if (type === undefined) return fail('unknown-type', `Frame type ${input[1]} is unknown.`);
+  const version = input[0]!;
+  const typeByte = input[1]!;
+  if (version !== FRAME_VERSION) return fail('bad-version', `Frame version ${version} is not ${FRAME_VERSION}.`);
+  const type = TYPES[typeByte - 1];
+  if (type === undefined) return fail('unknown-type', `Frame type ${typeByte} is unknown.`);
   const r = new ByteReader(input.subarray(HEADER_BYTES));
   let body: Frame | FrameError;
   try {
@@ -274,7 +276,6 @@ function readBye(r: ByteReader): Frame | FrameError {
 function readId(r: ByteReader, charsMax: number): string | undefined {
   const text = r.string(charsMax * 3);
   if (text === undefined || text.length === 0 || text.length > charsMax) return undefined;
-  // eslint-disable-next-line no-control-regex
   return /[\u0000-\u001f\u007f]/.test(text) ? undefined : text;
 }
 

@@ -33,9 +33,9 @@ export interface MeshOptions {
 export interface Connection {
   readonly session: Session;
   /** Bytes arrived from the transport. */
-  receive(bytes: unknown): void;
+  receive: (bytes: unknown) => void;
   /** The transport closed. */
-  closed(): void;
+  closed: () => void;
 }
 
 export interface Mesh {

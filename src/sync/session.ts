@@ -461,6 +461,7 @@ export function createSession(options: SessionOptions): Session {
 
   const push = (entries: readonly Entry[]): void => {
     if (state !== 'open') return;
+    const wasDirty = frontierDirty;
     for (const entry of entries) {
       if (incomingIds.has(entry.id) || remoteHolds(entry)) continue;
       if (pushQueue.length - pushHead >= syncLimits.pushQueueEntriesMax) {
@@ -470,7 +471,8 @@ export function createSession(options: SessionOptions): Session {
       }
       pushQueue.push(encodeEntry(entry));
     }
-    if (stats.pushesDropped > 0 && frontierDirty) log('info', 'push-dropped', `${stats.pushesDropped} pushes dropped so far; the frontier repairs them`);
+    // Once per overflow, not once per dropped batch.
+    if (frontierDirty && !wasDirty) log('info', 'push-dropped', 'the push queue is full; the frontier will repair what is dropped');
     pump();
   };
 

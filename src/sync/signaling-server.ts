@@ -213,5 +213,5 @@ function parse(raw: RawData, isBinary: boolean): Record<string, unknown> | undef
 }
 
 function topicList(value: unknown): string[] | undefined {
-  return Array.isArray(value) && value.every((t) => typeof t === 'string') ? (value as string[]) : undefined;
+  return Array.isArray(value) && value.every((t) => typeof t === 'string') ? value : undefined;
 }

@@ -68,7 +68,7 @@ function readMessage(data: unknown): EntryId[] | undefined {
   if (typeof data !== 'object' || data === null) return undefined;
   const { v, ids } = data as { v?: unknown; ids?: unknown };
   if (v !== 1 || !Array.isArray(ids) || ids.length > syncLimits.entriesPerFrameMax) return undefined;
-  return ids.every((id) => isEntryId(id)) ? (ids as EntryId[]) : undefined;
+  return ids.every((id): id is EntryId => isEntryId(id)) ? ids : undefined;
 }
 
 /** The part of navigator.locks used here. */

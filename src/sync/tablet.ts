@@ -10,6 +10,7 @@ import { syncLimits } from './limits.ts';
 import { createMesh, type Mesh, type MeshLogLine, type MeshOptions } from './mesh.ts';
 import { lead, openTabChannel, type ChannelLike, type LocksLike } from './tab-channel.ts';
 import { startWebrtcSync, type WebrtcSync } from './webrtc-transport.ts';
+import { createYBridge, type YBridge, type YBridgeOptions } from './ydoc.ts';
 
 export interface TabletSyncOptions {
   journal: Journal;
@@ -23,6 +24,12 @@ export interface TabletSyncOptions {
   onOtherTab?: (entries: readonly Entry[]) => void;
   onLog?: (line: MeshLogLine) => void;
   session?: MeshOptions['session'];
+  /**
+   * Also carry entries in Yjs documents (one per book and period) beside the frontier
+   * protocol. Off by default: it measured as a second copy of every live entry on the
+   * wire with nothing the frontier protocol does not already deliver (README.md).
+   */
+  yjs?: Omit<YBridgeOptions, 'journal' | 'onUpdate'>;
   /** Injectable for tests. */
   channel?: (name: string) => ChannelLike;
   locks?: LocksLike;
@@ -44,6 +51,7 @@ export function startTabletSync(options: TabletSyncOptions): TabletSync {
   let mesh: Mesh | undefined;
   let webrtc: WebrtcSync | undefined;
   let timer: ReturnType<typeof setInterval> | undefined;
+  let bridge: YBridge | undefined;
 
   const stopAdded = journal.onEntries((added) => tabs.announce(added.map((e) => e.id)));
   const stopHeard = tabs.onAdded((ids) => {
@@ -57,9 +65,13 @@ export function startTabletSync(options: TabletSyncOptions): TabletSync {
   const leadership = lead(
     journal.book,
     () => {
-      const meshOptions: MeshOptions = { journal, clock };
+      const meshOptions: MeshOptions = { journal, clock, session: { ...options.session } };
       if (options.onLog !== undefined) meshOptions.onLog = options.onLog;
-      if (options.session !== undefined) meshOptions.session = options.session;
+      if (options.yjs !== undefined) {
+        bridge = createYBridge({ ...options.yjs, journal, onUpdate: (doc, update) => mesh?.broadcastYjs(doc, update) });
+        meshOptions.session = { ...meshOptions.session, onYjs: (doc, update, from) => bridge?.apply(doc, update, from) };
+        void bridge.reconcile();
+      }
       mesh = createMesh(meshOptions);
       webrtc = startWebrtcSync({ mesh, room: `daybook:${journal.book}`, secret: options.secret, signaling: options.signaling, clock, random });
       timer = setInterval(() => void mesh?.repair(), syncLimits.repairIntervalMs);
@@ -74,6 +86,7 @@ export function startTabletSync(options: TabletSyncOptions): TabletSync {
       if (timer !== undefined) clearInterval(timer);
       webrtc?.stop();
       mesh?.close();
+      bridge?.close();
       leadership.stop();
       stopAdded();
       stopHeard();
