@@ -163,7 +163,7 @@ async function coldStartMillion(b: Bench): Promise<void> {
 }
 
 export async function run(): Promise<void> {
-  await buildPages();
+  await buildPages(['journal-bench']);
   const server = await serveHarness();
   const profile = freshProfile('bench-journal');
   const b = new Bench(server, profile);

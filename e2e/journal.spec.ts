@@ -9,7 +9,7 @@
  */
 import type { Page } from '@playwright/test';
 import type { Snapshot, StreamDetail } from './harness/journal-page.ts';
-import { firstPage, freshProfile, grantDurableStorage, launchPersistent, overrideQuota, spawnChromium } from './support/chromium.ts';
+import { firstPage, grantDurableStorage, launchPersistent, overrideQuota, spawnChromium } from './support/chromium.ts';
 import { propertyRuns } from '../src/testing/runs.ts';
 import { expect, openHarness, test } from './support/fixtures.ts';
 
@@ -25,10 +25,10 @@ function expectOneChain(snap: Snapshot): void {
   expect([snap.device.seq, snap.device.head]).toEqual([mine.length, mine.at(-1)?.id ?? null]);
 }
 
-test('the shared conformance suite passes on Chromium IndexedDB', async ({ harness }) => {
+test('the shared conformance suite passes on Chromium IndexedDB', async ({ harness, profile }) => {
   // Every property run opens and deletes real databases: 1,000 runs take a minute or two.
   test.setTimeout(900_000);
-  const context = await launchPersistent(freshProfile('conformance'));
+  const context = await launchPersistent(profile);
   try {
     const page = await firstPage(context);
     await openHarness(page, harness);
@@ -41,8 +41,7 @@ test('the shared conformance suite passes on Chromium IndexedDB', async ({ harne
   }
 });
 
-test('appended entries and saved drafts survive a reload and a browser restart', async ({ harness }) => {
-  const profile = freshProfile('survive');
+test('appended entries and saved drafts survive a reload and a browser restart', async ({ harness, profile }) => {
   let context = await launchPersistent(profile);
   try {
     let page = await firstPage(context);
@@ -74,9 +73,8 @@ test('appended entries and saved drafts survive a reload and a browser restart',
   }
 });
 
-test('a browser killed in the middle of appends keeps every resolved one, with no gap and nothing half written', async ({ harness }) => {
+test('a browser killed in the middle of appends keeps every resolved one, with no gap and nothing half written', async ({ harness, profile }) => {
   test.setTimeout(600_000);
-  const profile = freshProfile('kill');
   const heard: StreamDetailOf[] = [];
   for (let round = 1; round <= 3; round++) {
     const owned = await spawnChromium(profile);
@@ -131,8 +129,8 @@ function checkAfterCrash(snap: Snapshot, heard: readonly StreamDetailOf[]): void
   for (const tag of draftTags) expect(entryTags.includes(tag), `draft ${tag} is not also an entry`).toBe(false);
 }
 
-test('two tabs appending at once share one chain, and each hears the other', async ({ harness }) => {
-  const context = await launchPersistent(freshProfile('tabs'));
+test('two tabs appending at once share one chain, and each hears the other', async ({ harness, profile }) => {
+  const context = await launchPersistent(profile);
   try {
     const [a, b] = [await firstPage(context), await context.newPage()];
     await openHarness(a, harness, 8);
@@ -154,8 +152,8 @@ test('two tabs appending at once share one chain, and each hears the other', asy
   }
 });
 
-test('a forced quota error is a JournalQuotaError and leaves the journal intact', async ({ harness }) => {
-  const context = await launchPersistent(freshProfile('quota'));
+test('a forced quota error is a JournalQuotaError and leaves the journal intact', async ({ harness, profile }) => {
+  const context = await launchPersistent(profile);
   try {
     const page = await firstPage(context);
     // Chromium reads an origin's quota when its database connection opens: override first.
@@ -191,8 +189,8 @@ test('a forced quota error is a JournalQuotaError and leaves the journal intact'
   }
 });
 
-test('persist() reports the browser answer and storageStatus() the usage', async ({ harness }) => {
-  const context = await launchPersistent(freshProfile('persist'));
+test('persist() reports the browser answer and storageStatus() the usage', async ({ harness, profile }) => {
+  const context = await launchPersistent(profile);
   try {
     const page = await firstPage(context);
     await openHarness(page, harness);

@@ -49,7 +49,7 @@ describe('border fuzzing', () => {
 
   it('one case replays alone, with the same outcome as in its run', () => {
     const run = fuzzValidate(SEED, 200);
-    let replayed: Record<string, number> = {};
+    const replayed: Record<string, number> = {};
     for (let i = 0; i < 200; i++) {
       const one = fuzzValidate(SEED, 1, i);
       for (const [k, v] of Object.entries(one.outcomes)) replayed[k] = (replayed[k] ?? 0) + v;

@@ -157,7 +157,10 @@ function mutateValue(text: string, prng: Prng): Mutant {
   const op = prng.pick(['replace', 'delete', 'add', 'swap'])!;
   const record = container as Record<string | number, unknown>;
   if (op === 'replace') record[key] = randomValue(prng);
-  else if (op === 'delete') Array.isArray(container) ? container.splice(Number(key), 1) : delete record[key];
+  else if (op === 'delete') {
+    if (Array.isArray(container)) container.splice(Number(key), 1);
+    else delete record[key];
+  }
   else if (op === 'add') {
     const name = prng.pick(['memo', 'ref', 'extra', '__proto__', 'id', 'sig'])!;
     Object.defineProperty(Array.isArray(container) ? entry : container, name, { value: randomValue(prng), enumerable: true, writable: true, configurable: true });
@@ -242,5 +245,5 @@ function replaceString(text: string, prng: Prng, with_: string): string {
 }
 
 function replaceValue(text: string, prng: Prng, with_: string): string {
-  return replaceMatch(text, VALUE, prng, (m) => `${m[1]}${with_}`);
+  return replaceMatch(text, VALUE, prng, (m) => `${m[1] ?? ':'}${with_}`);
 }

@@ -81,7 +81,7 @@ describe('the invariants catch', () => {
     // The manager's last join, forked: another device's equivocation, seen on a hub.
     const join = (await peer.entries()).filter((e) => e.peer === world.manager.device && e.kind === 'join').pop()!;
     const { id: _id, sig: _sig, ...unsigned } = join;
-    const fork = makeDevEntry({ ...unsigned, nonce: 'fork-0000000000000000' } as UnsignedEntry);
+    const fork = makeDevEntry({ ...unsigned, nonce: 'fork-0000000000000000' });
     world.texts.set(encodeEntry(fork), fork.id);
     await peer.ingest([encodeEntry(fork)], { node: 'X', device: 'X' });
     expect(await failureOf(() => checkStep(world))).toBe('honest-alarms');

@@ -40,13 +40,17 @@ export function fail(invariant: string, message: string): never {
   throw new InvariantFailure(invariant, message);
 }
 
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}\n${error.stack ?? ''}` : JSON.stringify(error) ?? typeof error;
+}
+
 /** A day after every entry: balances "as of the end of time". */
 export const FAR_DAY = '2999-12-31';
 
 /** Check every device that changed, then the world-wide invariants. */
 export async function checkStep(world: World): Promise<void> {
   for (const peer of world.peers) {
-    if (peer.listenerError !== undefined) fail('query-store-apply', `${peer.node}: the query store threw while applying entries: ${String(peer.listenerError)}`);
+    if (peer.listenerError !== undefined) fail('query-store-apply', `${peer.node}: the query store threw while applying entries: ${describeError(peer.listenerError)}`);
     if (!peer.up || !peer.dirty) continue;
     await checkPeer(world, peer);
     peer.dirty = false;

@@ -93,7 +93,7 @@ function intersectHeld(range: SeqRange, line: HaveLine | AuthorFrontier): SeqRan
   const out: SeqRange[] = [];
   const to = Math.min(range.to, line.highest);
   let from = range.from;
-  const gaps = line.missing.map((g) => (Array.isArray(g) ? g : [g.from, g.to])) as Array<[number, number]>;
+  const gaps = line.missing.map((g): [number, number] => (Array.isArray(g) ? g : [g.from, g.to]));
   for (const [gapFrom, gapTo] of gaps) {
     if (gapTo < from) continue;
     if (gapFrom > to) break;

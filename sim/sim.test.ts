@@ -1,5 +1,5 @@
 /**
- * The simulator on a CI budget: DAYBOOK_SIM_SEEDS seeds (16 by default) of
+ * The simulator on a CI budget: DAYBOOK_SIM_SEEDS seeds (24 by default) of
  * DAYBOOK_SIM_STEPS steps (300 by default), from DAYBOOK_SIM_FIRST (1). Each seed
  * must pass every invariant at every step and converge at quiescence. A failure
  * prints the command that replays it; `npm run sim -- --seeds N` runs more.
@@ -15,7 +15,7 @@ function fromEnv(name: string, fallback: number): number {
   return Number.isSafeInteger(n) && n > 0 ? n : fallback;
 }
 
-const SEEDS = fromEnv('DAYBOOK_SIM_SEEDS', 16);
+const SEEDS = fromEnv('DAYBOOK_SIM_SEEDS', 24);
 const STEPS = fromEnv('DAYBOOK_SIM_STEPS', 300);
 const FIRST = fromEnv('DAYBOOK_SIM_FIRST', 1);
 

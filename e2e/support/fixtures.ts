@@ -4,9 +4,18 @@
  */
 import { test as base, type Page } from '@playwright/test';
 import type { DaybookHarness } from '../harness/journal-page.ts';
+import { rmSync } from 'node:fs';
+import { freshProfile } from './chromium.ts';
 import { serveHarness, type HarnessServer } from './serve.ts';
 
-export const test = base.extend<object, { harness: HarnessServer }>({
+export const test = base.extend<{ profile: string }, { harness: HarnessServer }>({
+  /** A fresh persistent-profile directory for the test, removed after it unless the test failed. */
+  // eslint-disable-next-line no-empty-pattern
+  profile: async ({}, use, testInfo) => {
+    const dir = freshProfile(testInfo.title);
+    await use(dir);
+    if (testInfo.status === testInfo.expectedStatus) rmSync(dir, { recursive: true, force: true });
+  },
   harness: [
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {

@@ -2,5 +2,5 @@
 import { buildPages } from './serve.ts';
 
 export default async function globalSetup(): Promise<void> {
-  await buildPages();
+  await buildPages(['journal']);
 }

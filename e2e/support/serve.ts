@@ -17,11 +17,11 @@ export const PAGES = {
 } as const;
 export type PageName = keyof typeof PAGES;
 
-/** Bundle every page into .data/harness/<name>.js. */
-export async function buildPages(): Promise<void> {
+/** Bundle the pages into .data/harness/<name>.js (each entry bundled with everything it imports). */
+export async function buildPages(pages: readonly PageName[]): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   await build({
-    entryPoints: Object.fromEntries(Object.entries(PAGES)),
+    entryPoints: Object.fromEntries(pages.map((page) => [page, PAGES[page]])),
     outdir: OUT,
     bundle: true,
     format: 'esm',

@@ -9,6 +9,7 @@ import type { DraftInput } from './journal.ts';
 
 const halfTyped: DraftInput = { kind: 'txn', body: { postings: [{ account: 'Assets:Cash', amount: 500 }] } };
 
+/** The draft cases, for one implementation. */
 export function draftCases(factory: JournalFactory): ConformanceCase[] {
   return [
     {

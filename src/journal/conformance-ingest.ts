@@ -18,6 +18,7 @@ import {
   type JournalFactory,
 } from './conformance-kit.ts';
 
+/** The ingest cases, for one implementation. */
 export function ingestCases(factory: JournalFactory): ConformanceCase[] {
   return [
     {

@@ -20,6 +20,7 @@ function pool(): Entry[] {
   return [...t2, ...peerChain('T3', 8), ...peerChain('T4', 3), ...peerChain('T2', 1, { variant: 'q', fromSeq: 4, prev: t2[2]!.id })];
 }
 
+/** The property cases, each running `options.propertyRuns` times, for one implementation. */
 export function propertyCases(factory: JournalFactory, options: ConformanceOptions): ConformanceCase[] {
   const entries = pool();
   return [

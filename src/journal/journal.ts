@@ -147,7 +147,10 @@ export interface Journal {
   append(input: AppendInput): Promise<Entry>;
   /** Contract point 3. Rejects only for storage failures; batches before the failing one stay committed, and a retry is safe (idempotent by id). */
   ingest(inputs: readonly unknown[], from: string): Promise<IngestReport>;
-  /** The entry with this id, or undefined. */
+  /**
+   * The entry with this id, or undefined. A stored journal answers from its keydir,
+   * which the first scan builds: called before any scan, it reads every entry once.
+   */
   get(id: EntryId): Promise<Entry | undefined>;
   /** Number of entries held. */
   count(): Promise<number>;
@@ -155,7 +158,7 @@ export interface Journal {
   all(): Promise<Entry[]>;
   /** Every entry held, handed over in chunks (a block at a time), so a loader need not hold them twice. Resolves to the total. */
   scan(onChunk: (entries: readonly Entry[]) => void): Promise<number>;
-  /** One author's entries with fromSeq <= seq <= toSeq, by seq then id; at most journalLimits.ingestBatchMax. */
+  /** One author's entries with fromSeq <= seq <= toSeq, by seq then id; at most journalLimits.ingestBatchMax. Like get, it needs the keydir. */
   range(peer: PeerId, fromSeq: number, toSeq: number): Promise<Entry[]>;
   /** Every author held, by peer id. */
   authors(): Promise<AuthorHeld[]>;

@@ -30,6 +30,7 @@ function heldSeqs(seqs: readonly number[], first: number, last: number): number[
     .sort((a, b) => a - b);
 }
 
+/** An empty keydir. */
 export function createKeydir(): Keydir {
   const byId = new Map<string, number>();
   // Per author, the lsn at each seq; a second entry at one seq (equivocation) goes to `more`.

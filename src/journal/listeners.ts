@@ -12,6 +12,7 @@ export interface Listeners {
   emit(added: readonly Entry[]): void;
 }
 
+/** An empty set of listeners. */
 export function createListeners(): Listeners {
   const set = new Set<EntriesListener>();
   return {
