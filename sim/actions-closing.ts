@@ -1,18 +1,18 @@
 /**
  * The decisions that need a role: the manager's tablet (the book's owner and
  * closer) closes periods in order and seals them, retires identities of wiped
- * tablets and admits entries held for review; tablets acknowledge closes; an enrolling device enrols a wiped tablet's
- * new identity. Each works from the acting device's own view of the books, as the
- * app would, so seals and joins race with everything else in flight.
+ * tablets and admits entries held for review; tablets acknowledge closes; an
+ * enrolling device enrols a wiped tablet's new identity. Each works from the
+ * acting device's own view of the books, as the app would, so seals and joins
+ * race with everything else in flight.
  */
-import { dayOf, nextPeriod } from '../src/core/dates.ts';
+import { businessDateFromUtcMs, dayOf, nextPeriod } from '../src/core/dates.ts';
 import type { Ledger, PeriodView } from '../src/core/ledger.ts';
 import { sealBody } from '../src/core/reconcile.ts';
 import { AssertionError } from '../src/core/result.ts';
 import type { PeerId, PeriodId, SealBody } from '../src/core/types.ts';
 import type { SimPeer } from './peer.ts';
 import { isActiveMember, SIM, type World } from './world.ts';
-import { businessDateFromUtcMs } from '../src/core/dates.ts';
 
 /** The first day of every simulated book. */
 const FIRST_DAY = dayOf(businessDateFromUtcMs(SIM.startMs, 0));

@@ -53,7 +53,7 @@ export interface GossipStats {
   wants: number;
   frames: number;
   entriesSent: number;
-  /** Entries received that the receiver already held. */
+  /** Entries received that were not new: already held, or refused as damaged. */
   entriesRedundant: number;
   /** Sends refused because there was no link. */
   noLink: number;

@@ -25,6 +25,8 @@ export type PeerKind = 'tablet' | 'hub';
 export interface Registry {
   /** The id of a genuine entry text (one an author made), else undefined. */
   idOfText(text: string): EntryId | undefined;
+  /** True for a text the network damaged. */
+  isDamaged(text: string): boolean;
   /** Record an entry a device made, with the world time it was made at. */
   made(entry: Entry, atMs: number): void;
   /** Entries newly held by `peer` through ingest (an entry thought lost may come back from the wire). */
@@ -214,8 +216,9 @@ export class SimPeer implements GossipHost {
     const report = await this.mustJournal().ingest(texts, from.device);
     for (const text of texts) {
       const id = this.env.registry.idOfText(text);
-      if (id === undefined) this.model.refused++;
-      else this.model.held.add(id);
+      if (id !== undefined) this.model.held.add(id);
+      else if (this.env.registry.isDamaged(text)) this.model.refused++;
+      else throw new Error(`simulator fault: ${this.node} was sent a text nobody made: ${text.slice(0, 120)}`);
     }
     this.env.registry.ingested(this, report.accepted);
     // A refusal changes no entry, but the quarantine count must be checked.

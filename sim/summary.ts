@@ -104,7 +104,7 @@ export function formatTotals(t: Totals, elapsedMs: number): string {
   lines.push(`invariant checks: ${checkTotal} (${checks.map(([k, v]) => `${k} ${v}`).join(', ')})`);
   lines.push(`appends: ${t.resolved} resolved, ${t.committedUnresolved} committed unresolved at a crash, ${t.lostInCrash} lost unresolved in a crash`);
   const g = t.gossip;
-  lines.push(`sync: ${t.delivered} messages delivered, ${t.undeliverable} lost to a cut link or a crashed receiver; ${g.haves} haves, ${g.wants} wants, ${g.frames} frames, ${g.entriesSent} entries sent (${g.entriesRedundant} already held); quiescence in <= ${t.quiescenceRoundsMax} rounds`);
+  lines.push(`sync: ${t.delivered} messages delivered, ${t.undeliverable} lost to a cut link or a crashed receiver; ${g.haves} haves, ${g.wants} wants, ${g.frames} frames, ${g.entriesSent} entries sent (${g.entriesRedundant} not new); quiescence in <= ${t.quiescenceRoundsMax} rounds`);
   lines.push(`query store: ${t.applies.fast + t.applies.refold} batches applied, ${t.applies.fast} on the fast path, ${t.applies.refold} by folding again`);
   if (t.sealRefusedAfterCheck > 0) lines.push(`seals refused after the precheck: ${t.sealRefusedAfterCheck}`);
   lines.push(...formatEviction(t.eviction));

@@ -98,6 +98,7 @@ export class World {
     });
     const registry: Registry = {
       idOfText: (text) => this.texts.get(text),
+      isDamaged: (text) => this.corrupted.has(text),
       made: (entry, atMs) => {
         this.texts.set(encodeEntry(entry), entry.id);
         this.made.set(entry.id, { peer: entry.peer, seq: entry.seq, atMs });

@@ -42,8 +42,11 @@ export function canonicalBytes(value: unknown): Uint8Array {
   return utf8Encoder.encode(canonicalString(value));
 }
 
+/** `depth` counts the brackets around `value`, as parseCanonical's depth check does. */
 function write(value: unknown, depth: number, out: string[]): void {
-  if (depth > limits.nestingMax) throw new NotCanonicalError('nested too deeply');
+  if (typeof value === 'object' && value !== null && depth + 1 > limits.nestingMax) {
+    throw new NotCanonicalError('nested too deeply');
+  }
   if (value === null) {
     out.push('null');
   } else if (typeof value === 'boolean') {
