@@ -12,6 +12,8 @@ import type { BookId, BusinessDate, Entry, EntryId, PeerId, Posting, TxnBody } f
 import { prepareEntry, type Counters } from '../../src/journal/author.ts';
 import { openIdbJournal } from '../../src/journal/idb-journal.ts';
 import type { Journal, JournalDeps } from '../../src/journal/journal.ts';
+import { newBook } from '../../src/core/testing/build.ts';
+import { QueryStore } from '../../src/query/store.ts';
 
 const BOOK = 'B1' as BookId;
 const START_MS = 1_740_819_600_000;
@@ -60,6 +62,22 @@ function peerEntries(peer: string, from: number, count: number, prev: EntryId | 
     head = entry.id;
   }
   return { texts, ids, last: head };
+}
+
+/**
+ * The book's genesis (by the owner, O) and the owner's join of T2, as wire texts:
+ * without them every T2 entry is pending in the books and the balances are empty.
+ */
+function bookHead(): string[] {
+  const { owner, genesis } = newBook({ book: BOOK });
+  return [encodeEntry(genesis), encodeEntry(owner.join('T2'))];
+}
+
+/** `count` wire texts: the book head, then T2's chain filling the rest. */
+function bookEntries(count: number): { texts: string[]; ids: EntryId[] } {
+  const head = bookHead();
+  const chain = peerEntries('T2', 1, count - head.length, null);
+  return { texts: [...head, ...chain.texts], ids: [...head.map((t) => (JSON.parse(t) as Entry).id), ...chain.ids] };
 }
 
 /** A raw IndexedDB database with one store keyed by `id`: the baseline's storage. */
@@ -145,7 +163,7 @@ const bench = {
   /** Make `count` entries of device T2 (wire texts), kept for the next ingest or raw write; returns ms. */
   prepare(count: number): number {
     const start = performance.now();
-    pending = peerEntries('T2', 1, count, null);
+    pending = bookEntries(count);
     return performance.now() - start;
   },
 
@@ -177,14 +195,36 @@ const bench = {
     await deleteDb(name);
     const journal = await openIdbJournal(deps(), { name, blockEntries });
     const start = performance.now();
+    const head = bookHead();
+    await journal.ingest(head, 'O');
     let prev: EntryId | null = null;
-    for (let from = 1; from <= count; from += 20_000) {
-      const chunk = peerEntries('T2', from, Math.min(20_000, count - from + 1), prev);
+    const chainCount = count - head.length;
+    for (let from = 1; from <= chainCount; from += 20_000) {
+      const chunk = peerEntries('T2', from, Math.min(20_000, chainCount - from + 1), prev);
       prev = chunk.last;
       await journal.ingest(chunk.texts, 'T2');
     }
     await journal.close();
     return performance.now() - start;
+  },
+
+  /**
+   * Cold start through the query store: open journal `name`, load every entry into
+   * the QueryStore (one fold of the whole set), answer the trial balance as of the
+   * last day. Call on a freshly loaded page.
+   */
+  async coldStartBooks(name: string, blockEntries: number): Promise<{ ms: number; sinceNavigationMs: number; entries: number; accounts: number }> {
+    const start = performance.now();
+    const journal: Journal = await openIdbJournal(deps(), { name, blockEntries });
+    const all: Entry[] = [];
+    const entries = await journal.scan((chunk) => void all.push(...chunk));
+    const store = new QueryStore();
+    store.load(all);
+    const tb = store.trialBalance('2999-12-31');
+    const end = performance.now();
+    await journal.close();
+    if (tb.debitTotal !== tb.creditTotal) throw new Error('trial balance does not balance');
+    return { ms: end - start, sinceNavigationMs: end, entries, accounts: tb.lines.length };
   },
 
   /** Cold start: open journal `name`, load every entry, answer the balances. Call on a freshly loaded page. */
