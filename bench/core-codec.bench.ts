@@ -15,6 +15,7 @@ import { formatHlc } from '../src/core/hlc.ts';
 import type { BookId, BusinessDate, Entry, EntryId, PeerId, Posting } from '../src/core/types.ts';
 import { validate } from '../src/core/validate.ts';
 import { type Measured, heading, median, report } from './lib.ts';
+import { seeded } from './seeded.ts';
 
 const ENTRIES = 100_000;
 const RUNS = 5;
@@ -23,17 +24,6 @@ const SALES = ['Income:Sales:Coffee', 'Income:Sales:Pastry', 'Income:Sales:Sandw
 const TENDER = ['Assets:Cash:Till-1', 'Assets:Cash:Till-2', 'Assets:Card-Clearing', 'Assets:Vouchers'];
 const MEMOS = ['Counter sale', 'Two coffees and a croissant', 'Lunch menu, table 4', 'Weekly groceries, loyalty card', 'Café crème ×2'];
 
-/** mulberry32: a small seeded generator, so every run benches the same entries. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` dev-signed txn entries of one till: a sale split over 2-3 income lines plus VAT. */
 export function realisticTxns(count: number, seed = 42): Entry[] {

@@ -19,6 +19,7 @@ import { sealBody } from '../src/core/reconcile.ts';
 import { newBook, type DeviceBuilder } from '../src/core/testing/build.ts';
 import type { BookId, BusinessDate, Entry, EntryId, EntryOf, Hlc, PeerId } from '../src/core/types.ts';
 import { heading, measure, report } from './lib.ts';
+import { seeded } from './seeded.ts';
 
 const TILLS = ['T1', 'T2', 'T3', 'T4'];
 const ACCOUNTS = {
@@ -27,17 +28,6 @@ const ACCOUNTS = {
   vat: 'Liabilities:VAT',
 };
 
-/** mulberry32: the same entries on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Till entries are made directly, with unique made-up ids: the fold never rehashes

@@ -22,6 +22,7 @@ import { lastDayOf } from '../src/core/fold-periods.ts';
 import { periodContent } from '../src/query/answers.ts';
 import { QueryStore } from '../src/query/store.ts';
 import { heading, measure, report } from './lib.ts';
+import { seeded } from './seeded.ts';
 
 const RUNS = 7;
 const TILLS = 4;
@@ -32,16 +33,6 @@ const ACCOUNTS_SALES = ['Income:Sales:Coffee', 'Income:Sales:Pastry', 'Income:Sa
 const ACCOUNTS_TENDER = ['Assets:Cash:Till-1', 'Assets:Cash:Till-2', 'Assets:Card-Clearing', 'Assets:Vouchers'];
 const MEMOS = ['Counter sale', 'Two coffees and a croissant', 'Lunch menu, table 4', 'Weekly groceries, loyalty card'];
 
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Author {
   peer: PeerId;
