@@ -8,6 +8,7 @@ import { peerChain } from '../journal/conformance-kit.ts';
 import { encodeFrame, decodeFrame } from './frame.ts';
 import { syncLimits } from './limits.ts';
 import { Sim, runSeed, type SimDevice } from './testing/sim.ts';
+import { createSession } from './session.ts';
 
 const seed = runSeed();
 const withSeed = (what: string): string => `${what} (replay with DAYBOOK_SEED=${seed})`;
@@ -226,3 +227,25 @@ describe('session: a misbehaving peer', () => {
     expect(cutReason(a).sort()).toEqual(['duplicate', 'wrong-book']);
   });
 });
+
+describe('session: frontier announcements', () => {
+  // Found while splitting session.ts: an announce() while the session was still
+  // opening left a settled promise behind, so the announcement at hello was never sent
+  // and idle() stayed false for good. The mesh's repair timer makes this happen.
+  it('announces its frontier at hello even when asked to announce while still opening', async () => {
+    const sim = new Sim(seed);
+    const device = sim.device('T1');
+    const sent: Uint8Array[] = [];
+    const session = createSession({ journal: device.journal, transport: { send: (bytes) => void sent.push(bytes), close: () => undefined } });
+    await session.announce();
+    session.receive(encodeFrame({ type: 'hello', book: device.journal.book, peer: 'T2', credit: 8 }));
+    for (let i = 0; i < 50 && !sent.some(isFrontier); i++) await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(sent.some(isFrontier)).toBe(true);
+    expect(session.idle()).toBe(true);
+  });
+});
+
+function isFrontier(bytes: Uint8Array): boolean {
+  const decoded = decodeFrame(bytes);
+  return decoded.ok && decoded.frame.type === 'frontier';
+}
