@@ -1,17 +1,21 @@
 /**
  * The border fuzzers on a CI budget (DAYBOOK_FUZZ_CASES per target, 20,000 by
- * default; DAYBOOK_FUZZ_SEED picks the seed, 1 by default). `npm run fuzz` runs
+ * default, except the Yjs bridge: 4,000 by default, as each of its cases opens a
+ * journal and a document; DAYBOOK_FUZZ_SEED picks the seed, 1 by default). `npm run fuzz` runs
  * the long version. Every case must end accepted or refused with a typed reason,
  * within the CPU bound; the harness itself is checked to catch what it claims to.
  */
 import { describe, expect, it } from 'vitest';
 import { fuzzCanonical } from './canonical.fuzz.ts';
+import { fuzzFrame } from './frame.fuzz.ts';
 import { caseCpuMsMax, refusalProblem, runFuzz, type FuzzReport } from './harness.ts';
 import { fuzzValidate } from './validate.fuzz.ts';
+import { fuzzYjs, HUGE_STRUCT_COUNT, LARGE_UPDATE } from './yjs.fuzz.ts';
 import { refuse } from '../src/core/result.ts';
 
 const CASES = positive(process.env['DAYBOOK_FUZZ_CASES']) ?? 20_000;
 const SEED = positive(process.env['DAYBOOK_FUZZ_SEED']) ?? 1;
+const YJS_CASES = positive(process.env['DAYBOOK_FUZZ_CASES']) ?? 4_000;
 
 function positive(text: string | undefined): number | undefined {
   const n = Number(text);
@@ -45,6 +49,30 @@ describe('border fuzzing', () => {
     }
     expect(report.known).toEqual({});
   });
+
+  it(`the sync frame decoder: ${CASES} damaged, field-written, random and oversized frames, each accepted and re-encoded or refused with a typed reason`, () => {
+    const report = fuzzFrame(SEED, CASES);
+    console.log(`frame fuzz: ${report.cases} cases, outcomes ${JSON.stringify(report.outcomes)}, known ${JSON.stringify(report.known)}, slowest ${report.slowestMs.toFixed(2)} ms CPU`);
+    expect(bugsOf(report)).toEqual([]);
+    expect(report.cases).toBe(CASES);
+    // Every frame type must be accepted somewhere, and every way of refusing reached.
+    for (const type of ['hello', 'frontier', 'want', 'entries', 'yjs', 'credit', 'bye']) expect(Object.keys(report.outcomes)).toContain(`ok:${type}`);
+    for (const code of ['empty', 'too-large', 'bad-version', 'unknown-type', 'trailing-bytes', 'limit', 'bad-value', 'truncated', 'bad-varint', 'bad-utf8', 'too-long']) {
+      expect(Object.keys(report.outcomes)).toContain(code);
+    }
+    expect(report.known).toEqual({});
+  });
+
+  it(`the Yjs bridge: ${YJS_CASES} hostile updates, nothing reaches the journal but valid entries under their own ids`, async () => {
+    const report = await fuzzYjs(SEED, YJS_CASES);
+    console.log(`yjs fuzz: ${report.cases} cases in ${(report.elapsedMs / 1000).toFixed(1)} s, outcomes ${JSON.stringify(report.outcomes)}, slowest ${report.slowestMs.toFixed(2)} ms CPU`);
+    // A slow case whose update claims millions of structs (the pinned Yjs finding) or
+    // is over 1 MiB (within the limit: a measured cost) is reported, not failed; anything else is a bug.
+    const bugs = report.bugs.filter((b) => !(b.kind === 'slow' && (b.ops.includes(HUGE_STRUCT_COUNT) || b.ops.includes(LARGE_UPDATE))));
+    expect(bugsOf({ ...report, bugs })).toEqual([]);
+    expect(report.cases).toBe(YJS_CASES);
+    for (const outcome of ['rejected', 'ignored', 'forwarded', 'forwarded+ignored']) expect(Object.keys(report.outcomes)).toContain(outcome);
+  }, 120_000);
 
   it('one case replays alone, with the same outcome as in its run', () => {
     const run = fuzzValidate(SEED, 200);

@@ -56,38 +56,74 @@ export function casePrng(seed: number, index: number): Prng {
 
 /** Run cases [first, first + cases) of `seed` through `make`. */
 export function runFuzz<T>(target: string, seed: number, cases: number, make: (prng: Prng) => FuzzCase<T>, first = 0): FuzzReport {
-  const report: FuzzReport = { target, seed, cases: 0, outcomes: {}, ops: {}, bugs: [], bugCount: 0, known: {}, slowestMs: 0, elapsedMs: 0 };
-  const boundMs = caseCpuMsMax();
+  const report = emptyReport(target, seed);
   const started = performance.now();
   for (let i = first; i < first + cases; i++) {
     const c = make(casePrng(seed, i));
-    for (const op of c.ops) report.ops[op] = (report.ops[op] ?? 0) + 1;
-    const bug = (kind: FuzzBug['kind'], detail: string): void => {
-      report.bugCount++;
-      if (report.bugs.length < 20) report.bugs.push({ case: i, kind, detail, ops: c.ops });
-    };
     const cpu = process.cpuUsage();
-    let result: T;
+    let settled: Settled<T>;
     try {
-      result = c.run();
+      settled = { result: c.run() };
     } catch (error) {
-      bug('throw', describe(error));
-      report.cases++;
-      continue;
+      settled = { error };
     }
-    const used = process.cpuUsage(cpu);
-    const ms = (used.user + used.system) / 1000;
-    report.slowestMs = Math.max(report.slowestMs, ms);
-    if (ms > boundMs) bug('slow', `${ms.toFixed(1)} ms of CPU (bound ${boundMs} ms)`);
-    const outcome = c.outcome(result);
-    report.outcomes[outcome] = (report.outcomes[outcome] ?? 0) + 1;
-    const objection = c.judge(result);
-    if (objection?.startsWith('known:') === true) report.known[objection] = (report.known[objection] ?? 0) + 1;
-    else if (objection !== undefined) bug(objection.startsWith('refusal:') ? 'bad-refusal' : 'judge', objection);
-    report.cases++;
+    record(report, i, c, settled, process.cpuUsage(cpu));
   }
   report.elapsedMs = performance.now() - started;
   return report;
+}
+
+/** A case whose call under test is asynchronous (it must settle, never reject). */
+export interface AsyncFuzzCase<T> extends Omit<FuzzCase<T>, 'run'> {
+  run: () => Promise<T>;
+}
+
+/**
+ * runFuzz for an asynchronous border: each case is awaited before the next begins,
+ * so the CPU time measured is the case's own (its microtasks included). A rejection
+ * counts as a throw.
+ */
+export async function runFuzzAsync<T>(target: string, seed: number, cases: number, make: (prng: Prng) => AsyncFuzzCase<T>, first = 0): Promise<FuzzReport> {
+  const report = emptyReport(target, seed);
+  const started = performance.now();
+  for (let i = first; i < first + cases; i++) {
+    const c = make(casePrng(seed, i));
+    const cpu = process.cpuUsage();
+    let settled: Settled<T>;
+    try {
+      settled = { result: await c.run() };
+    } catch (error) {
+      settled = { error };
+    }
+    record(report, i, c, settled, process.cpuUsage(cpu));
+  }
+  report.elapsedMs = performance.now() - started;
+  return report;
+}
+
+type Settled<T> = { result: T } | { error: unknown };
+
+function emptyReport(target: string, seed: number): FuzzReport {
+  return { target, seed, cases: 0, outcomes: {}, ops: {}, bugs: [], bugCount: 0, known: {}, slowestMs: 0, elapsedMs: 0 };
+}
+
+/** Count case `index` into the report: its ops, its outcome, and any bug (a throw, a slow case, an objection). */
+function record<T>(report: FuzzReport, index: number, c: Omit<FuzzCase<T>, 'run'>, settled: Settled<T>, used: NodeJS.CpuUsage): void {
+  report.cases++;
+  for (const op of c.ops) report.ops[op] = (report.ops[op] ?? 0) + 1;
+  const bug = (kind: FuzzBug['kind'], detail: string): void => {
+    report.bugCount++;
+    if (report.bugs.length < 20) report.bugs.push({ case: index, kind, detail, ops: c.ops });
+  };
+  if ('error' in settled) return bug('throw', describe(settled.error));
+  const ms = (used.user + used.system) / 1000;
+  report.slowestMs = Math.max(report.slowestMs, ms);
+  if (ms > caseCpuMsMax()) bug('slow', `${ms.toFixed(1)} ms of CPU (bound ${caseCpuMsMax()} ms)`);
+  const outcome = c.outcome(settled.result);
+  report.outcomes[outcome] = (report.outcomes[outcome] ?? 0) + 1;
+  const objection = c.judge(settled.result);
+  if (objection?.startsWith('known:') === true) report.known[objection] = (report.known[objection] ?? 0) + 1;
+  else if (objection !== undefined) bug(objection.startsWith('refusal:') ? 'bad-refusal' : 'judge', objection);
 }
 
 /** What is wrong with a refusal, if anything: an unknown code, an unreadable message, an internal fault. */

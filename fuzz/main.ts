@@ -1,17 +1,21 @@
 /**
- * `npm run fuzz -- [--cases N] [--seed S] [--target validate|canonical|all] [--case I]`
+ * `npm run fuzz -- [--cases N] [--seed S] [--target validate|canonical|frame|yjs|all] [--case I]`
  *
  * Runs N cases (default 100,000) against each target from seed S (default 1), with
  * a progress line per 10,000 cases, and prints outcomes, the slowest case and every
  * bug with its replay command. --case I replays case I alone. Exits 1 on any bug.
  */
 import { fuzzCanonical } from './canonical.fuzz.ts';
+import { fuzzFrame } from './frame.fuzz.ts';
 import { formatReport, type FuzzReport } from './harness.ts';
 import { fuzzValidate } from './validate.fuzz.ts';
+import { fuzzYjs } from './yjs.fuzz.ts';
 
-const TARGETS: Record<string, (seed: number, cases: number, first?: number) => FuzzReport> = {
+const TARGETS: Record<string, (seed: number, cases: number, first?: number) => FuzzReport | Promise<FuzzReport>> = {
   validate: fuzzValidate,
   canonical: fuzzCanonical,
+  frame: fuzzFrame,
+  yjs: fuzzYjs,
 };
 
 interface Cli {
@@ -36,13 +40,13 @@ function parse(argv: readonly string[]): Cli {
   return cli;
 }
 
-function main(): number {
+async function main(): Promise<number> {
   const cli = parse(process.argv.slice(2));
   let bugs = 0;
   for (const target of cli.targets) {
     const fuzz = TARGETS[target]!;
     if (cli.only !== undefined) {
-      const report = fuzz(cli.seed, 1, cli.only);
+      const report = await fuzz(cli.seed, 1, cli.only);
       console.log(formatReport(report));
       console.log(`  case ${cli.only}: ops ${Object.keys(report.ops).join(' ')}; outcome ${Object.keys(report.outcomes).join('')}`);
       bugs += report.bugCount;
@@ -51,7 +55,7 @@ function main(): number {
     const chunk = 10_000;
     const total: FuzzReport = { target, seed: cli.seed, cases: 0, outcomes: {}, ops: {}, bugs: [], bugCount: 0, known: {}, slowestMs: 0, elapsedMs: 0 };
     for (let first = 0; first < cli.cases; first += chunk) {
-      const part = fuzz(cli.seed, Math.min(chunk, cli.cases - first), first);
+      const part = await fuzz(cli.seed, Math.min(chunk, cli.cases - first), first);
       merge(total, part);
       console.log(`${target}: ${total.cases}/${cli.cases} cases, ${total.bugCount} bugs, ${(total.elapsedMs / 1000).toFixed(0)} s`);
     }
@@ -73,4 +77,4 @@ function merge(into: FuzzReport, part: FuzzReport): void {
   for (const [k, v] of Object.entries(part.known)) into.known[k] = (into.known[k] ?? 0) + v;
 }
 
-process.exit(main());
+process.exit(await main());

@@ -57,6 +57,14 @@ const BYTE_OPS: Record<string, BytesOp> = {
   },
 };
 
+/** The byte-damage operators other borders share (crossover excluded: it splices entry texts). */
+export const BYTE_DAMAGE = ['flip', 'set', 'truncate', 'insert', 'delete', 'repeat'] as const;
+
+/** Apply the byte-damage operator `name` to a copy of `bytes`. */
+export function damageBytes(name: (typeof BYTE_DAMAGE)[number], bytes: Uint8Array, prng: Prng): Uint8Array {
+  return BYTE_OPS[name]!(bytes, prng, []);
+}
+
 const TEXT_OPS: Record<string, TextOp> = {
   space: (t, prng) => insertAt(t, prng, prng.pick([' ', '\n', '\t', '\r\n', '\u00a0'])!),
   bom: (t) => `\ufeff${t}`,

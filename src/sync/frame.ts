@@ -110,9 +110,16 @@ function writeBody(w: ByteWriter, frame: Frame): void {
       w.varuint(frame.frames);
       return;
     case 'bye':
-      w.u8(BYE_CODES.indexOf(frame.code)).string(frame.reason.slice(0, syncLimits.byeReasonCharsMax));
+      w.u8(BYE_CODES.indexOf(frame.code)).string(byeReason(frame.reason));
       return;
   }
+}
+
+/** A bye reason within the limit, never ending in half a surrogate pair. */
+function byeReason(reason: string): string {
+  const cut = reason.slice(0, syncLimits.byeReasonCharsMax);
+  const last = cut.charCodeAt(cut.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
 }
 
 function writeLine(w: ByteWriter, line: FrontierLine): void {
@@ -269,7 +276,10 @@ function readBye(r: ByteReader): Frame | FrameError {
   const code = BYE_CODES[r.u8() ?? 0];
   const reason = r.string(syncLimits.byeReasonCharsMax * 3) ?? '';
   if (code === undefined) return problem('bad-value', 'A bye with an unknown code.');
-  return { type: 'bye', code, reason: reason.slice(0, syncLimits.byeReasonCharsMax) };
+  // Refused rather than cut: a cut could split a surrogate pair, and two byte forms
+  // would decode to one frame (found by fuzz/frame.fuzz.ts).
+  if (reason.length > syncLimits.byeReasonCharsMax) return problem('limit', `A bye reason of ${reason.length} characters.`);
+  return { type: 'bye', code, reason };
 }
 
 /** A non-empty, printable identifier of at most `charsMax` characters; undefined otherwise (or on a read problem). */
