@@ -43,7 +43,7 @@ export function buildChains(entries: Iterable<Entry>): ChainIndex {
   sorted.forEach((entry, i) => pos.set(entry.id, i));
   const bySeq = indexBySeq(sorted, true);
   const { heldFrom, equivocations } = findEquivocations(bySeq);
-  const parent = parentsOf(sorted, byId, pos);
+  const parent = parentsOf(sorted, pos);
   const { enter, exit, rootSeq } = eulerTour(sorted, parent);
   return { sorted, byId, bySeq, frontier: frontierOfIndex(bySeq), heldFrom, equivocations, pos, enter, exit, rootSeq, parent };
 }
@@ -81,11 +81,14 @@ function findEquivocations(bySeq: SeqIndex): Pick<ChainIndex, 'heldFrom' | 'equi
   return { heldFrom, equivocations };
 }
 
-function parentsOf(sorted: Entry[], byId: Map<EntryId, Entry>, pos: Map<EntryId, number>): Int32Array {
+/** Position of each entry's held prev (one seq lower, same author), or -1. One map lookup per entry: `pos` holds every id. */
+function parentsOf(sorted: Entry[], pos: Map<EntryId, number>): Int32Array {
   const parent = new Int32Array(sorted.length).fill(-1);
   sorted.forEach((entry, i) => {
-    const up = entry.prev === null ? undefined : byId.get(entry.prev);
-    if (up !== undefined && up.peer === entry.peer && up.seq === entry.seq - 1) parent[i] = pos.get(up.id)!;
+    const p = entry.prev === null ? undefined : pos.get(entry.prev);
+    if (p === undefined) return;
+    const up = sorted[p]!;
+    if (up.peer === entry.peer && up.seq === entry.seq - 1) parent[i] = p;
   });
   return parent;
 }

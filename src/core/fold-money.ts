@@ -35,8 +35,12 @@ export interface Money {
   views: Map<EntryId, MoneyView>;
   /** Effective txn and negate entries with their dates, in (effectiveDate, hlc, id) order. */
   effective: Array<{ entry: Entry; effectiveDate: BusinessDate }>;
-  /** Sorted by (effectiveDate, hlc, entry, account). */
-  postings: EffectivePosting[];
+  /**
+   * Sorted by (effectiveDate, hlc, entry, account). Built on first read: a posting
+   * object (and a bigint) per line is much of a fold's cost, and a caller that keeps
+   * its own posting columns (the query store) never reads them.
+   */
+  readonly postings: EffectivePosting[];
 }
 
 /** Fold the money entries of the set (entries whose author standing is known to be in this book). */
@@ -46,7 +50,14 @@ export function foldMoney(ctx: FoldContext, entries: readonly Entry[]): Money {
   for (const entry of entries) if (entry.kind === 'txn') views.set(entry.id, txnView(ctx, entry, admitted));
   negations(ctx, entries, admitted, views);
   const effective = effectiveOf(entries, views);
-  return { views, effective, postings: postingsOf(ctx, effective) };
+  let postings: EffectivePosting[] | undefined;
+  return {
+    views,
+    effective,
+    get postings() {
+      return (postings ??= postingsOf(ctx, effective));
+    },
+  };
 }
 
 /** Validates admits (recording their states) and returns, per admitted entry, the earliest admit landing. */

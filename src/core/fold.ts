@@ -14,8 +14,6 @@
  * Entries are assumed individually valid (validate.ts); the fold never throws on a
  * set of valid entries, however adversarial.
  */
-import { dateSkewAlarm } from './hlc.ts';
-import { limits } from './limits.ts';
 import { isPeriodId, nextPeriod } from './dates.ts';
 import { canonicalString } from './canonical.ts';
 import { buildChains, type ChainIndex } from './fold-chain.ts';
@@ -26,6 +24,7 @@ import { foldPeriods } from './fold-periods.ts';
 import { computeRoster, isRosterEntry, type Roster } from './fold-roster.ts';
 import { buildSealChain, firstCover } from './fold-seals.ts';
 import { foldSummaries } from './fold-summaries.ts';
+import { skewChecker } from './fold-skew.ts';
 import type { Alarm, BookSettings, EntryState, EntryView, Ledger } from './ledger.ts';
 import type { Entry, EntryId, EntryOf } from './types.ts';
 
@@ -74,7 +73,10 @@ function foldWith(entries: Iterable<Entry>, verifySummaries: boolean): Ledger {
   const ledger: Ledger = {
     settings,
     entries: views,
-    postings: money.postings,
+    // Built on first read (fold-money.ts): the query store never reads them.
+    get postings() {
+      return money.postings;
+    },
     frontier: chains.frontier,
     roster: roster.members,
     summaries: [],
@@ -83,8 +85,9 @@ function foldWith(entries: Iterable<Entry>, verifySummaries: boolean): Ledger {
     alarms: sortAlarms([...chains.equivocations, ...seals.conflicts, ...disagreements, ...skewAlarms(chains)]),
   };
   if (!verifySummaries) return ledger;
-  const summaries = foldSummaries(chains, ledger, money, recorded.summary, (subset) => foldWith(subset, false));
-  return { ...ledger, summaries };
+  // Set in place, not spread into a copy: a spread would read (and so build) the postings.
+  ledger.summaries = foldSummaries(chains, ledger, money, recorded.summary, (subset) => foldWith(subset, false));
+  return ledger;
 }
 
 /** An entry's view: its state, plus for money entries the fields the money stage set. */
@@ -133,29 +136,16 @@ function withoutGenesis(chains: ChainIndex): Ledger {
   };
 }
 
-/**
- * hlc.ts's dateSkewAlarm for every entry. It parses the full date; most entries are
- * recorded within a day of their date, so a cheap bound first (the end of the
- * entry's day against its hlc wall time) rules them out without parsing.
- */
+/** The clock-skew alarms of the set, in (hlc, id) order (fold-skew.ts). */
 function skewAlarms(chains: ChainIndex): Alarm[] {
   const alarms: Alarm[] = [];
-  const dayEndMs = new Map<string, number>();
+  const skewOf = skewChecker();
   for (const entry of chains.sorted) {
-    const day = entry.date.slice(0, 10);
-    let endMs = dayEndMs.get(day);
-    if (endMs === undefined) dayEndMs.set(day, (endMs = Date.parse(`${day}T00:00:00Z`) + DAY_MS));
-    const wallMs = Number(entry.hlc.slice(0, 13));
-    if (endMs - wallMs - ZONE_AHEAD_MAX_MS <= limits.dateAheadAlarmMs) continue;
-    const detail = dateSkewAlarm(entry);
+    const detail = skewOf(entry);
     if (detail !== undefined) alarms.push({ kind: 'clock-skew', entry: entry.id, detail });
   }
   return alarms;
 }
-
-const DAY_MS = 86_400_000;
-/** As in hlc.ts: no zone runs more than 14 h ahead of UTC. */
-const ZONE_AHEAD_MAX_MS = 14 * 3_600_000;
 
 /** Alarms in one order for every peer: by their canonical text. */
 function sortAlarms(alarms: Alarm[]): Alarm[] {

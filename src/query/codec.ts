@@ -14,15 +14,20 @@ const EPOCH_2000_MS = Date.UTC(2000, 0, 1);
 
 /** Seconds since 2000-01-01 of a business date. The date must be well formed (validated upstream). */
 export function dateToSeconds(date: string): number {
-  const ms = Date.UTC(
-    Number(date.slice(0, 4)),
-    Number(date.slice(5, 7)) - 1,
-    Number(date.slice(8, 10)),
-    Number(date.slice(11, 13)),
-    Number(date.slice(14, 16)),
-    Number(date.slice(17, 19)),
-  );
+  // Digits read from char codes: six Number(slice) calls per date were a visible share of a cold start.
+  const ms = Date.UTC(digits(date, 0, 4), digits(date, 5, 2) - 1, digits(date, 8, 2), digits(date, 11, 2), digits(date, 14, 2), digits(date, 17, 2));
   return (ms - EPOCH_2000_MS) / 1000;
+}
+
+/** The decimal number of the `count` digits at `from`; NaN when one is not a digit. */
+function digits(text: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (!(digit >= 0 && digit <= 9)) return Number.NaN;
+    n = n * 10 + digit;
+  }
+  return n;
 }
 
 /** The business date of `dateToSeconds`'s output. */

@@ -12,7 +12,7 @@ import type { BusinessDate, Entry, EntryId, Hlc, Kind } from '../core/types.ts';
 import { Interner } from './accounts.ts';
 import { dateToSeconds, hlcCounter, hlcMs, hlcText, secondsToDate } from './codec.ts';
 import { float64Column, int32Column, uint16Column, uint8Column, Column } from './columns.ts';
-import { IdTable, wordsToHex } from './ids.ts';
+import { IdTable, parseHexId, wordsToHex } from './ids.ts';
 
 export const KIND_CODE: Readonly<Record<Kind, number>> = Object.fromEntries(KINDS.map((k, i) => [k, i])) as Record<Kind, number>;
 export const TXN = KIND_CODE.txn;
@@ -114,7 +114,6 @@ export class EntryTable {
     this.prevNull.push(prev === null ? 1 : 0);
     if (prev === null) return;
     // A prev that is not a 64-hex id cannot name a held entry: keep zeros, never equal to a real id's words.
-    if (!/^[0-9a-f]{64}$/.test(prev)) return;
-    for (let w = 0; w < 8; w++) this.prevWords.data[base + w] = parseInt(prev.slice(w * 8, w * 8 + 8), 16);
+    if (!parseHexId(prev, this.prevWords.data, base)) this.prevWords.data.fill(0, base, base + 8);
   }
 }

@@ -53,13 +53,16 @@ export class EntryStates {
     if (late !== undefined) this.late.set(row, late);
   }
 
-  /** Set row's view from the fold's. `ids` resolves ids of the negation links. */
-  set(row: number, view: StateView, ids: IdTable): void {
+  /**
+   * Set row's view from the fold's. `ids` resolves ids of the negation links; `effSec`
+   * is the view's effective date in seconds (NaN without one), read once by the caller.
+   */
+  set(row: number, view: StateView, ids: IdTable, effSec = secondsOf(view)): void {
     const code = STATUS_CODE[view.state.status];
     this.status.data[row] = code;
     if (code > RECORDED) this.details.set(row, view.state);
     else this.details.delete(row);
-    this.effSec.data[row] = view.effectiveDate === undefined ? Number.NaN : dateToSeconds(view.effectiveDate);
+    this.effSec.data[row] = effSec;
     setOrDelete(this.late, row, view.late);
     setOrDelete(this.negatedBy, row, view.negatedBy === undefined ? undefined : ids.indexOf(view.negatedBy));
     setOrDelete(this.duplicates, row, view.duplicateNegations?.map((id) => ids.indexOf(id)));
@@ -79,13 +82,13 @@ export class EntryStates {
     return view;
   }
 
-  /** True when row already shows `view` (cheaper than building the view and comparing). */
-  sameAs(row: number, view: StateView, ids: IdTable): boolean {
+  /** True when row already shows `view` (cheaper than building the view and comparing); `effSec` as in `set`. */
+  sameAs(row: number, view: StateView, ids: IdTable, effSec = secondsOf(view)): boolean {
     const code = STATUS_CODE[view.state.status];
     if (this.status.data[row] !== code) return false;
     if (code > RECORDED && !sameAnswer(this.details.get(row), view.state)) return false;
     const eff = this.effSec.data[row]!;
-    if (view.effectiveDate === undefined ? !Number.isNaN(eff) : eff !== dateToSeconds(view.effectiveDate)) return false;
+    if (view.effectiveDate === undefined ? !Number.isNaN(eff) : eff !== effSec) return false;
     if (!sameAnswer(this.late.get(row), view.late)) return false;
     const by = this.negatedBy.get(row);
     if ((by === undefined) !== (view.negatedBy === undefined) || (by !== undefined && by !== ids.indexOf(view.negatedBy!))) return false;
@@ -104,6 +107,11 @@ export class EntryStates {
   statusOf(row: number): Status {
     return STATUSES[this.status.data[row]!]!;
   }
+}
+
+/** A view's effective date in seconds since 2000, NaN when it has none. */
+export function secondsOf(view: StateView): number {
+  return view.effectiveDate === undefined ? Number.NaN : dateToSeconds(view.effectiveDate);
 }
 
 function setOrDelete<V>(map: Map<number, V>, row: number, value: V | undefined): void {

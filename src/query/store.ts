@@ -19,7 +19,7 @@
  * as the core's own fold (bench/query.bench.ts).
  */
 import { fold } from '../core/fold.ts';
-import { dateSkewAlarm } from '../core/hlc.ts';
+import { skewChecker } from '../core/fold-skew.ts';
 import type { AccountAmount, Alarm, AuthorFrontier, Ledger, PeriodView, RegisterPage, RosterMember, SummaryView, TrialBalance } from '../core/ledger.ts';
 import type { Day, Entry, EntryId, EntryOf, PeerId, PeriodId } from '../core/types.ts';
 import { Books, emptyTouch, type MoneyTouch } from './books.ts';
@@ -32,7 +32,7 @@ import { Quarantine, type QuarantineRecord } from './quarantine.ts';
 import { searchEntries, type SearchFilter, type SearchPage } from './search.ts';
 import { allSkeletons } from './skeleton.ts';
 import { entryInfo, infosOf, ledgerOf, negationRows, withStatus, type EntryInfo, type NegationRow } from './entry-lists.ts';
-import { EFFECTIVE, EntryStates, type Status } from './state.ts';
+import { EFFECTIVE, EntryStates, secondsOf, type StateView, type Status } from './state.ts';
 import { Structure, type TargetFacts } from './structure.ts';
 import { SortedIndex } from './order.ts';
 import { verdictOverHeld } from './summaries.ts';
@@ -52,6 +52,7 @@ export class QueryStore {
   readonly books: Books;
   readonly structure = new Structure();
   readonly #skew = new Map<number, string>();
+  readonly #skewOf = skewChecker();
   readonly #byDate: SortedIndex;
   readonly #quarantine = new Quarantine();
   readonly #live: LiveQueries<Query, Change>;
@@ -276,7 +277,7 @@ export class QueryStore {
       this.books.addEntry(entry.kind === 'txn' ? entry.body.postings : []);
       this.states.push();
       this.#byDate.insert(row);
-      const skew = dateSkewAlarm(entry);
+      const skew = this.#skewOf(entry);
       if (skew !== undefined) this.#skew.set(row, skew);
       rows.push(row);
     }
@@ -365,12 +366,14 @@ export class QueryStore {
     for (let row = 0; row < byRow.length; row++) {
       const view = ledger.entries.get(byRow[row]!.id)!;
       if (view.entry.kind !== 'txn') others.push(view.entry);
-      const { entry: _entry, ...next } = view;
-      if (this.states.sameAs(row, next, ids)) continue;
+      // The view itself serves as the state view (its entry is ignored): no copy per entry.
+      const next: StateView = view;
+      const effSec = secondsOf(next);
+      if (this.states.sameAs(row, next, ids, effSec)) continue;
       const previousSec = this.states.effSec.data[row]!;
-      this.states.set(row, next, ids);
+      this.states.set(row, next, ids, effSec);
       changed++;
-      const sec = next.state.status === 'effective' && next.effectiveDate !== undefined ? dateToSeconds(next.effectiveDate) : Number.NaN;
+      const sec = next.state.status === 'effective' ? effSec : Number.NaN;
       this.books.setEffect(row, sec, previousSec, this.#source(row, view.entry), this.entries.kind.data[row] === NEGATE ? -1 : 1, touch);
     }
     this.structure.absorb(ledger, others);
