@@ -17,7 +17,7 @@ import { syncLimits } from '../src/sync/limits.ts';
 import type { Prng } from '../sim/prng.ts';
 import { corpusFrameBytes } from './frame-corpus.ts';
 import { describe as describeError, runFuzz, type FuzzCase, type FuzzReport } from './harness.ts';
-import { BYTE_DAMAGE, damageBytes } from './mutate.ts';
+import { BYTE_DAMAGE, damageBytes, concat } from './mutate.ts';
 
 /** Every FrameProblem, so a refusal's code is checked against the type. */
 export const FRAME_PROBLEMS = ['empty', 'too-large', 'bad-version', 'unknown-type', 'trailing-bytes', 'limit', 'bad-value', 'truncated', 'bad-varint', 'bad-utf8', 'too-long'] as const satisfies readonly FrameProblem[];
@@ -205,12 +205,3 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}

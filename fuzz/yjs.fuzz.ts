@@ -24,7 +24,7 @@ import { createYBridge, type YBridge, type YBridgeStats } from '../src/sync/ydoc
 import type { Prng } from '../sim/prng.ts';
 import { corpusTexts } from './corpus.ts';
 import { runFuzzAsync, type AsyncFuzzCase, type FuzzReport } from './harness.ts';
-import { BYTE_DAMAGE, damageBytes, mutateEntry } from './mutate.ts';
+import { BYTE_DAMAGE, damageBytes, mutateEntry, concat } from './mutate.ts';
 
 /** The book of the builder entries in the corpus (the shared samples belong to another book, and must be ignored). */
 const BOOK = 'book-1' as BookId;
@@ -298,12 +298,3 @@ function damage(update: Uint8Array, prng: Prng, ops: string[], earlier: readonly
   return out;
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}

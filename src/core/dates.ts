@@ -104,3 +104,14 @@ export function businessDateFromUtcMs(utcMs: number, offsetMinutes: number): Bus
 export function maxDate(a: BusinessDate, b: BusinessDate): BusinessDate {
   return a >= b ? a : b;
 }
+
+/** The decimal number of the `count` digits of `text` at `from`; NaN when one is not a digit. */
+export function digits(text: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (!(digit >= 0 && digit <= 9)) return Number.NaN;
+    n = n * 10 + digit;
+  }
+  return n;
+}

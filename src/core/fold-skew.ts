@@ -9,6 +9,7 @@
  * the same, and for a malformed one dateSkewAlarm gives no alarm anyway. Only entries
  * that may raise an alarm (rare) go to dateSkewAlarm for the verdict and its text.
  */
+import { digits } from './dates.ts';
 import { dateSkewAlarm } from './hlc.ts';
 import { limits } from './limits.ts';
 import type { BusinessDate, Hlc } from './types.ts';
@@ -29,15 +30,4 @@ export function skewChecker(): (entry: { hlc: Hlc; date: BusinessDate }) => stri
     if (dateMs - digits(hlc, 0, 13) - ZONE_AHEAD_MAX_MS <= limits.dateAheadAlarmMs) return undefined;
     return dateSkewAlarm(entry);
   };
-}
-
-/** The decimal number of the `count` digits at `from`; NaN when one is not a digit. */
-function digits(text: string, from: number, count: number): number {
-  let n = 0;
-  for (let i = from; i < from + count; i++) {
-    const digit = text.charCodeAt(i) - 48;
-    if (!(digit >= 0 && digit <= 9)) return Number.NaN;
-    n = n * 10 + digit;
-  }
-  return n;
 }

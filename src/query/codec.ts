@@ -7,6 +7,7 @@
  * `WWWWWWWWWWWWW-CCCC` becomes its milliseconds and its counter (the pair does not fit
  * one Float64 exactly).
  */
+import { digits } from '../core/dates.ts';
 import type { BusinessDate, Day } from '../core/types.ts';
 
 const DAY_S = 86_400;
@@ -19,16 +20,6 @@ export function dateToSeconds(date: string): number {
   return (ms - EPOCH_2000_MS) / 1000;
 }
 
-/** The decimal number of the `count` digits at `from`; NaN when one is not a digit. */
-function digits(text: string, from: number, count: number): number {
-  let n = 0;
-  for (let i = from; i < from + count; i++) {
-    const digit = text.charCodeAt(i) - 48;
-    if (!(digit >= 0 && digit <= 9)) return Number.NaN;
-    n = n * 10 + digit;
-  }
-  return n;
-}
 
 /** The business date of `dateToSeconds`'s output. */
 export function secondsToDate(seconds: number): BusinessDate {
