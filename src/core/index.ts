@@ -36,6 +36,6 @@ export { type HlcState, initialHlcState, formatHlc, parseHlc, hlcTick, hlcReceiv
 // The books.
 export { frontierOf, cutOf, lackingInCut, mergeRanges } from './frontier.ts';
 export { fold } from './fold.ts';
-export { balancesAsOf, trialBalance, register } from './queries.ts';
+export { balancesAsOf, trialBalance, trialBalanceOf, register } from './queries.ts';
 export { periodDigest, stateDigest } from './digest.ts';
 export { summaryBody, sealBody } from './reconcile.ts';

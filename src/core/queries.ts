@@ -7,7 +7,7 @@
  */
 import { endOfDay } from './dates.ts';
 import { compareStrings } from './fold-order.ts';
-import type { Ledger, RegisterPage, RegisterRow, TrialBalance } from './ledger.ts';
+import type { AccountAmount, Ledger, RegisterPage, RegisterRow, TrialBalance } from './ledger.ts';
 import type { Day } from './types.ts';
 
 /**
@@ -32,10 +32,18 @@ export function balancesAsOf(ledger: Ledger, day: Day): Map<string, bigint> {
  * are equal whenever the books balance (every txn sums to zero).
  */
 export function trialBalance(ledger: Ledger, day: Day): TrialBalance {
+  return trialBalanceOf(day, [...balancesAsOf(ledger, day)].map(([account, amount]) => ({ account, amount })));
+}
+
+/**
+ * The trial balance of balances already computed (in account order, zeros omitted):
+ * shared with the query store, so both lay out lines and totals the same way.
+ */
+export function trialBalanceOf(day: Day, balances: Iterable<AccountAmount>): TrialBalance {
   const lines: TrialBalance['lines'] = [];
   let debitTotal = 0n;
   let creditTotal = 0n;
-  for (const [account, amount] of balancesAsOf(ledger, day)) {
+  for (const { account, amount } of balances) {
     const debit = amount > 0n ? amount : 0n;
     const credit = amount < 0n ? -amount : 0n;
     lines.push({ account, debit, credit });

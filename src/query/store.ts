@@ -19,6 +19,7 @@
  * as the core's own fold (bench/query.bench.ts).
  */
 import { fold } from '../core/fold.ts';
+import { trialBalanceOf } from '../core/queries.ts';
 import { skewChecker } from '../core/fold-skew.ts';
 import type { AccountAmount, Alarm, AuthorFrontier, Ledger, PeriodView, RegisterPage, RosterMember, SummaryView, TrialBalance } from '../core/ledger.ts';
 import type { Day, Entry, EntryId, EntryOf, PeerId, PeriodId } from '../core/types.ts';
@@ -140,17 +141,7 @@ export class QueryStore {
 
   /** The trial balance at the end of `day`, as the core's trialBalance computes it. */
   trialBalance(day: Day): TrialBalance {
-    const lines: TrialBalance['lines'] = [];
-    let debitTotal = 0n;
-    let creditTotal = 0n;
-    for (const { account, amount } of this.balancesAsOf(day)) {
-      const debit = amount > 0n ? amount : 0n;
-      const credit = amount < 0n ? -amount : 0n;
-      lines.push({ account, debit, credit });
-      debitTotal += debit;
-      creditTotal += credit;
-    }
-    return { asOf: day, lines, debitTotal, creditTotal };
+    return trialBalanceOf(day, this.balancesAsOf(day));
   }
 
   /** An account's register, paged, with true running balances (as the core's register). */
