@@ -2,18 +2,15 @@
  * What the sync browser tests and benchmarks need from Node: the sync harness page
  * bundled with esbuild and served on 127.0.0.1, the project's own signaling server,
  * and tablets (separate browser contexts of one Chromium) with the page open.
- * Kept apart from e2e/support (the journal tests' harness), which it does not change.
+ * The page is bundled by e2e/support/serve.ts, like the journal's harness pages.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
-import { build } from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startSignalingServer, type SignalingServer } from '../src/sync/signaling-server.ts';
 import { CHROMIUM, FLAGS } from './support/chromium.ts';
+import { buildPages, pageScript } from './support/serve.ts';
 
-const ROOT = join(import.meta.dirname, '..');
-const OUT = join(ROOT, '.data', 'sync-harness');
 
 export interface SyncWorld {
   origin: string;
@@ -27,25 +24,14 @@ export interface SyncWorld {
 
 /** Bundle the page, serve it, start the signaling server and Chromium. */
 export async function startSyncWorld(): Promise<SyncWorld> {
-  mkdirSync(OUT, { recursive: true });
-  await build({
-    entryPoints: { sync: join(ROOT, 'e2e', 'sync-page.ts') },
-    outdir: OUT,
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'chrome120',
-    sourcemap: 'inline',
-    logLevel: 'warning',
-    define: { global: 'globalThis' },
-  });
+  await buildPages(['sync']);
   const http: Server = createServer((req, res) => {
     if (req.url === '/sync.html') {
       res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' });
       res.end('<!doctype html><meta charset="utf-8"><title>sync</title><script type="module" src="/sync.js"></script>');
     } else if (req.url === '/sync.js') {
       res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
-      res.end(readFileSync(join(OUT, 'sync.js')));
+      res.end(readFileSync(pageScript('sync')));
     } else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));

@@ -14,6 +14,7 @@ const OUT = join(ROOT, '.data', 'harness');
 export const PAGES = {
   journal: join(ROOT, 'e2e', 'harness', 'journal-page.ts'),
   'journal-bench': join(ROOT, 'bench', 'harness', 'journal-bench-page.ts'),
+  sync: join(ROOT, 'e2e', 'sync-page.ts'),
 } as const;
 export type PageName = keyof typeof PAGES;
 
@@ -29,7 +30,14 @@ export async function buildPages(pages: readonly PageName[]): Promise<void> {
     target: 'chrome120',
     sourcemap: 'inline',
     logLevel: 'warning',
+    // y-webrtc's dependencies read Node's `global`.
+    define: { global: 'globalThis' },
   });
+}
+
+/** The bundled script of a page built by buildPages. */
+export function pageScript(page: PageName): string {
+  return join(OUT, `${page}.js`);
 }
 
 export interface HarnessServer {
