@@ -10,7 +10,7 @@ export default defineConfig(
     ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/', '.data/', 'coverage/'],
   },
   {
-    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: {
@@ -70,7 +70,7 @@ export default defineConfig(
   {
     // Tests feed deliberately malformed, untyped and thrown-anything input to the code
     // under test ("foolishness" suites): the `any` rules would flag the point of the test.
-    files: ['**/*.test.ts'],
+    files: ['**/*.test.ts', '**/*.test.tsx'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
