@@ -1,11 +1,13 @@
 /**
- * The query store at scale: the trial balance over 1M postings beside the core fold's
- * trialBalance and a Map-over-objects loop, the apply rate of the fast path, the cost
- * of one structural batch (a negation, which asks the fold), and memory per entry
- * with 1M entries held.
+ * The query store at scale: structural entries (join, retire, twin negation, fork)
+ * applied to stores of 100k and 500k entries beside one plain txn, with the entries
+ * each judged; QueryStore.load of 1M entries beside the core fold of the same set;
+ * the trial balance over 1M postings beside the core fold's trialBalance and a
+ * Map-over-objects loop; the apply rate of the fast path; memory per entry at 1M.
  *
  *   npx tsx --expose-gc bench/query.bench.ts   (alone)
  *   npm run bench -- query                     (through the runner)
+ *   DAYBOOK_BENCH_ONLY=structural,load,tb,memory picks sections (default all)
  *
  * Goals (issue): trial balance over 1M postings under 25 ms; under 300 bytes per
  * entry at 1M entries.
@@ -21,7 +23,7 @@ import { periodDigest } from '../src/core/digest.ts';
 import { lastDayOf } from '../src/core/fold-periods.ts';
 import { periodContent } from '../src/query/answers.ts';
 import { QueryStore } from '../src/query/store.ts';
-import { heading, measure, report } from './lib.ts';
+import { heading, measure, median, report, type Measured } from './lib.ts';
 import { seeded } from './seeded.ts';
 
 const RUNS = 7;
@@ -159,14 +161,14 @@ async function trialBalances(): Promise<void> {
   report(await measure('store.search memo "table 4" (first 50 and total)', () => store.search({ memo: 'table 4' }), { runs: RUNS }));
   report(await measure('store.totalsByDay over the year', () => store.totalsByDay(), { runs: RUNS }));
 
-  // A negation and a close take the fast path; a join (a roster change) asks the fold.
+  // A negation and a close take the fast path; a join of a new device is judged locally.
   const end = START_MS + DAYS * 86_400_000;
   const target = all[all.length - 10]!;
   const negate = gen.write(gen.tills[0]!, 'negate', { target: { peer: target.peer, seq: target.seq, id: target.id }, reason: 'bench' }, end);
   timed('one negation (fast path)', () => store.apply([negate]), store);
   timed('one close (fast path)', () => store.apply([gen.write(gen.owner, 'close', { period: '2025-12' }, end + 1000)]), store);
   const join = gen.write(gen.owner, 'join', { device: 'till-9' as PeerId, name: 'till-9', key: '', roles: [] }, end + 2000);
-  timed('one join (slow path: fold of the set rebuilt from the columns)', () => store.apply([join]), store);
+  timed('one join of a new device (judged locally)', () => store.apply([join]), store);
   // The owner seals January over exactly what this store holds: the fast seal.
   const period = '2025-01';
   const closing = store.balancesAsOf(lastDayOf(period));
@@ -201,10 +203,120 @@ async function memory(): Promise<void> {
   if (store.size === 0) throw new Error('empty store');
 }
 
+/** A store of `txns` plain txns (4 tills), filled through the fast path. */
+function plainStore(gen: Generator, txns: number): { store: QueryStore; all: Entry[] } {
+  const all = gen.start();
+  const store = new QueryStore();
+  store.load(all);
+  for (let i = 0; i < txns; i += 10_000) {
+    const batch: Entry[] = [];
+    for (let j = i; j < Math.min(txns, i + 10_000); j++) batch.push(gen.txn(j));
+    all.push(...batch);
+    store.apply(batch);
+  }
+  return { store, all };
+}
+
+/** Median of `runs` single applies of what `make(k)` builds (each changes the store, so each is a new entry). */
+function structural(label: string, store: QueryStore, runs: number, make: (k: number) => Entry[]): void {
+  const times: number[] = [];
+  const touched: number[] = [];
+  let folds = 0;
+  for (let k = 0; k < runs; k++) {
+    const batch = make(k);
+    const before = store.folds;
+    const t = performance.now();
+    store.apply(batch);
+    times.push(performance.now() - t);
+    folds += store.folds - before;
+    touched.push((store.lastApply as { touched?: number }).touched ?? Number.NaN);
+  }
+  report({ name: label, medianMs: median(times), runs });
+  console.log(`    ${folds} fold(s) of the whole set; entries judged per apply: ${touched.join(', ')}`);
+}
+
+/**
+ * Structural entries applied to a store of `txns` entries: each is the kind that used
+ * to refold the whole set. Baseline: one plain txn applied to the same store.
+ */
+async function structuralApplies(txns: number): Promise<void> {
+  heading(`query store: structural entries applied to a store of ${txns / 1000}k txns (4 tills), median of 3 applies each`);
+  const gen = new Generator(txns);
+  const { store, all } = plainStore(gen, txns);
+  const end = START_MS + DAYS * 86_400_000;
+  let wall = end;
+  const next = (): number => (wall += 1000);
+  const times: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    const e = gen.txn(txns - 1);
+    const t = performance.now();
+    store.apply([e]);
+    times.push(performance.now() - t);
+  }
+  const baseline: Measured = { name: 'baseline: one plain txn', medianMs: median(times), runs: times.length };
+  report(baseline);
+  structural('join of a new device (no entries yet)', store, 3, (k) => [gen.write(gen.owner, 'join', { device: `till-${20 + k}` as PeerId, name: 'new', key: '', roles: [] }, next())]);
+  // Retire a till 50 entries back: those 50 become held, with their negations' states.
+  structural('retire of a till 50 entries back', store, 3, (k) => {
+    const till = gen.tills[k]!;
+    return [gen.write(gen.owner, 'retire', { device: till.peer, lastSeq: till.seq - 50, reason: 'bench' }, next())];
+  });
+  // A second negation of one target (a twin written while cut off): one target's group.
+  const live = gen.tills[3]!;
+  structural('twin negation of one txn', store, 3, (k) => {
+    const target = all[all.length - 100 - k * 4 - 4]!;
+    const ref = { target: { peer: target.peer, seq: target.seq, id: target.id }, reason: 'bench' };
+    return [gen.write(live, 'negate', ref, next()), gen.write(gen.owner, 'negate', ref, next())];
+  });
+  // A fork: the live till signs a second entry at a seq it already used.
+  structural('fork (equivocation) by one till', store, 1, () => {
+    const seq = live.seq - 10;
+    // Its prev is some other entry of the book: not the one held below, so a fork.
+    const forked: Entry = makeDevEntry({ nonce: 'F'.repeat(21), book: BOOK, kind: 'txn', peer: live.peer, seq, prev: all[5]!.id, hlc: formatHlc(next(), 0), date: new Date(end).toISOString().slice(0, 19) as BusinessDate, body: { postings: [{ account: 'Assets:Vouchers', amount: 5 }, { account: 'Income:Sales:Coffee', amount: -5 }] } });
+    return [forked];
+  });
+}
+
+/** Cold load in Node: QueryStore.load of `txns` entries given at once (what a journal scan hands it). */
+async function coldLoad(txns: number): Promise<void> {
+  heading(`query store: QueryStore.load of ${txns / 1e6}M entries at once (Node), beside the core fold of the same set`);
+  const gen = new Generator(txns);
+  const all = gen.start();
+  for (let j = 0; j < txns; j++) all.push(gen.txn(j));
+  const foldMs: number[] = [];
+  const loadMs: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    gc?.();
+    let t = performance.now();
+    fold(all);
+    foldMs.push(performance.now() - t);
+    gc?.();
+    t = performance.now();
+    const store = new QueryStore();
+    store.load(all);
+    store.trialBalance('2999-12-31');
+    loadMs.push(performance.now() - t);
+  }
+  const base: Measured = { name: 'baseline: core fold of the set', medianMs: median(foldMs), runs: foldMs.length };
+  report(base);
+  report({ name: 'QueryStore.load + trial balance', medianMs: median(loadMs), runs: loadMs.length }, base);
+}
+
 export async function run(): Promise<void> {
-  await trialBalances();
+  const only = (process.env['DAYBOOK_BENCH_ONLY'] ?? 'tb,memory,structural,load').split(',');
+  if (only.includes('structural')) {
+    await structuralApplies(100_000);
+    gc?.();
+    await structuralApplies(500_000);
+    gc?.();
+  }
+  if (only.includes('load')) {
+    await coldLoad(1_000_000);
+    gc?.();
+  }
+  if (only.includes('tb')) await trialBalances();
   gc?.();
-  await memory();
+  if (only.includes('memory')) await memory();
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -3,7 +3,8 @@
  *
  * Every TypeScript file is parsed with the TypeScript compiler (so comments and
  * strings never count, and code inside template literals does). Three checks:
- * - src/core is pure: it imports nothing outside src/core but '@noble/hashes', and
+ * - src/core is pure: it imports nothing outside src/core but '@noble/hashes' and
+ *   '@noble/curves', and
  *   touches no clock, randomness, timer, network, storage or process global;
  * - imports point down the layers of DESIGN.md ("Layers");
  * - no cycle among the project's files.
@@ -46,11 +47,12 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
 };
 
 /**
- * The only package the core may import: @noble/hashes is audited, dependency-free,
+ * The only packages the core may import: @noble/hashes and @noble/curves (Ed25519
+ * verification, issue 8) are audited, dependency-free,
  * pure computation, and synchronous (WebCrypto's digest is async, which would make
  * every fold async). Anything else could smuggle in IO, time or randomness.
  */
-const CORE_PACKAGE = /^@noble\/hashes(\/|$)/;
+const CORE_PACKAGE = /^@noble\/(hashes|curves)(\/|$)/;
 /** Test tools the core's tests and test builders may use besides. */
 const CORE_TEST_PACKAGE = /^(vitest|fast-check)(\/|$)/;
 
@@ -227,7 +229,7 @@ function violationsOf(info: SourceInfo, known: ReadonlySet<string>): string[] {
 function checkCorePackage(path: string, ref: ImportRef, say: (ref: ImportRef, why: string) => void): void {
   if (CORE_PACKAGE.test(ref.specifier)) return;
   if (isTestSupport(path) && CORE_TEST_PACKAGE.test(ref.specifier)) return;
-  const why = ref.specifier.startsWith('node:') ? 'node: modules are IO' : 'src/core may import only @noble/hashes';
+  const why = ref.specifier.startsWith('node:') ? 'node: modules are IO' : 'src/core may import only @noble/hashes and @noble/curves';
   say(ref, why);
 }
 
@@ -372,11 +374,11 @@ describe('the checker itself (so this suite cannot pass by checking nothing)', (
       'src/core/c.ts': "import { newBook } from './testing/build.ts';",
     });
     expect(found).toEqual([
-      "src/core/a.ts:3 imports 'dexie': src/core may import only @noble/hashes",
+      "src/core/a.ts:3 imports 'dexie': src/core may import only @noble/hashes and @noble/curves",
       "src/core/a.ts:4 imports 'node:fs': node: modules are IO",
       "src/core/a.ts:5 imports '../journal/journal.ts': layer 'core' may not import layer 'journal'",
       "src/core/a.ts:6 imports '../sync/bridge.ts': layer 'core' may not import layer 'sync'",
-      "src/core/a.ts:7 imports 'vitest': src/core may import only @noble/hashes",
+      "src/core/a.ts:7 imports 'vitest': src/core may import only @noble/hashes and @noble/curves",
       "src/core/c.ts:1 imports './testing/build.ts': production code may not import tests or test builders",
     ]);
   });

@@ -7,8 +7,12 @@
  *   wire form     = canonical bytes of the whole entry (`encodeEntry`)
  *
  * So the id covers the signature, and a copy cannot be altered under the same id.
- * Signing and verifying are injected: the dev scheme below exists so the hook is
- * exercised from day one; real device keys (Ed25519) replace it in issue 8.
+ * Signing and verifying are injected. Two schemes exist, and one book only ever
+ * holds entries of one of them, because each verifier refuses the other's:
+ * - Ed25519 device keys (sig-ed25519.ts, keys-ed25519.ts): the author's peer id is
+ *   `ed:` + its public key, so the entry alone proves who wrote it. For real use.
+ * - the dev scheme below: integrity only, for tests, benches and the simulator. It
+ *   never accepts an `ed:` author, so it cannot be used to forge a real device.
  */
 import { canonicalBytes, canonicalString } from './canonical.ts';
 import { sha256Hex } from './hash.ts';
@@ -22,6 +26,22 @@ export type Signer = (message: Uint8Array, peer: PeerId) => string | Promise<str
  * validation stays a plain function; must never throw (return false instead).
  */
 export type Verifier = (message: Uint8Array, sig: string, peer: PeerId) => boolean;
+
+/** One signature to check: what a Verifier is called with. */
+export interface SignatureCheck {
+  message: Uint8Array;
+  sig: string;
+  peer: PeerId;
+}
+
+/**
+ * Checks many signatures at once, asynchronously (WebCrypto verifies off the main
+ * thread, in parallel): answers one boolean per item, in order, with exactly the
+ * Verifier's decisions. Must never reject (answer false instead). Used where a batch
+ * of entries arrives (a journal's ingest), so that a batch is verified before any of
+ * it is stored; the synchronous Verifier then only confirms what was verified.
+ */
+export type BatchVerifier = (items: readonly SignatureCheck[]) => Promise<boolean[]>;
 
 /** The bytes an author signs. */
 export function signingBytes(entry: UnsignedEntry): Uint8Array {
@@ -55,11 +75,17 @@ export function encodeEntry(entry: Entry): string {
 /**
  * Development signature scheme: `dev:` + SHA-256(peer, message), first 32 hex chars.
  * It proves integrity (a changed byte fails) but NOT authorship: anyone can compute
- * it. Replaced by Ed25519 device keys in issue 8; never use it to trust a peer.
+ * it. For tests, benches and the simulator; never use it to trust a peer. A journal
+ * for real use takes Ed25519 device keys (src/journal/keys.ts).
  */
 export const devSigner: Signer = (message, peer) => devSignature(message, peer);
 
-export const devVerifier: Verifier = (message, sig, peer) => sig === devSignature(message, peer);
+/**
+ * Accepts dev signatures only, and never for an Ed25519 identity (`ed:` peer id):
+ * anyone can compute a dev signature, so accepting one for a real device's id would
+ * let anyone write in its name. This keeps the two schemes from mixing in one book.
+ */
+export const devVerifier: Verifier = (message, sig, peer) => !peer.startsWith('ed:') && sig === devSignature(message, peer);
 
 function devSignature(message: Uint8Array, peer: PeerId): string {
   const prefix = new TextEncoder().encode(`${peer}\n`);

@@ -65,4 +65,8 @@ export const journalLimits = {
   writeAttemptsMax: 5,
   /** Times one write is prepared again because another tab wrote first (someone progresses each time). */
   raceRetriesMax: 100,
+  /** Verified signatures remembered per process, so no entry is verified twice (about 150 B each); oldest forgotten first. */
+  verifiedCacheEntriesMax: 200_000,
+  /** Signatures handed to WebCrypto at once by a batch verification (measured in bench/sig.bench.ts). */
+  verifyChunkEntries: 512,
 } as const;

@@ -13,9 +13,9 @@ describe('the store-day demo', () => {
   const demo = runDemo();
   const text = demo.lines.join('\n');
 
-  it('says plainly that the app and the hub are not built', () => {
+  it('says plainly that it is not the app, and where the app is', () => {
     expect(demo.lines).toContain(NOT_THE_APP);
-    expect(NOT_THE_APP).toMatch(/not built yet/);
+    expect(NOT_THE_APP).toMatch(/npm start/);
   });
 
   it('prints a trial balance that balances, with the figures worked by hand', () => {

@@ -1,5 +1,5 @@
 /**
- * The terminal demo behind `npm start`, until the app exists. It runs the pure
+ * The terminal demo of the core (`npx tsx src/demo/main.ts`). It runs the pure
  * core only: builds the demo store's day, folds it, prints the journal and the
  * trial balance, and shows that the same entries in another order, duplicated,
  * give the same books. It says plainly that the app and the hub are not built.
@@ -14,7 +14,7 @@ import { renderJournal, renderPeriods, renderTrialBalance } from './render.ts';
 import { buildStoreDay, DEMO_DAY, NEXT_DAY } from './store-day.ts';
 
 export const NOT_THE_APP =
-  'This is not the daybook app: the tablet app (PWA) and the hub are not built yet.';
+  'This is the terminal demo of the core, not the daybook app: `npm start` runs the hub and the app.';
 
 export interface DemoResult {
   lines: string[];

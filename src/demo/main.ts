@@ -1,5 +1,5 @@
 /**
- * `npm start`: print the terminal demo of the core. The exit code is 1 if the
+ * `npx tsx src/demo/main.ts`: print the terminal demo of the core. The exit code is 1 if the
  * demo's own checks fail (unbalanced books, or books that depend on arrival order),
  * so a broken core cannot look like a working demo.
  */

@@ -7,12 +7,13 @@
  */
 import { encodeEntry } from '../core/entry.ts';
 import { journalLimits } from '../core/limits.ts';
-import type { Entry } from '../core/types.ts';
-import { countersAfterIngest, screen, type Screened } from './author.ts';
+import type { Entry, EntryId } from '../core/types.ts';
+import { countersAfterIngest, type Screened } from './author.ts';
 import { STALE, type IdbContext, type Stale } from './idb-context.ts';
 import type { IdbState } from './idb-schema.ts';
 import { planWrite, quarantineRows } from './idb-writes.ts';
 import type { IngestReport } from './journal.ts';
+import { screenVerified } from './verify-screen.ts';
 
 type Valid = Extract<Screened, { ok: true }>;
 type Refused = Extract<Screened, { ok: false }>;
@@ -28,7 +29,9 @@ export async function ingestBatches(
   const size = journalLimits.ingestBatchMax;
   let previous: Promise<IngestReport> | undefined;
   for (let start = 0; start < inputs.length; start += size) {
-    const { screened, duplicates } = screen(inputs.slice(start, start + size), ctx.deps, encodeEntry);
+    // Every signature is verified (in a batch, when the deps can) before the batch is stored.
+    const held = (id: EntryId): boolean => ctx.log.keydir.lsnOf(id) !== undefined;
+    const { screened, duplicates } = await screenVerified(inputs.slice(start, start + size), ctx.deps, encodeEntry, held);
     total.duplicates += duplicates;
     if (previous !== undefined) merge(total, await previous);
     // A batch is idempotent, so after a lost connection it is simply run again.

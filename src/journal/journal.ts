@@ -34,7 +34,7 @@
  *    catches up with them (stored journals catch up on every read and write, and
  *    when another tab announces a commit).
  */
-import type { Signer, Verifier } from '../core/entry.ts';
+import type { BatchVerifier, Signer, Verifier } from '../core/entry.ts';
 import type { HlcState } from '../core/hlc.ts';
 import type { Refusal } from '../core/result.ts';
 import type { BodyByKind, BookId, BusinessDate, Entry, EntryId, Kind, PeerId } from '../core/types.ts';
@@ -185,6 +185,13 @@ export interface JournalDeps {
   peer: PeerId;
   signer: Signer;
   verify: Verifier;
+  /**
+   * Optional: checks a batch of signatures asynchronously (Ed25519 on WebCrypto).
+   * When given, ingest verifies every batch with it before storing anything, and
+   * `verify` only confirms what it verified (see verify-screen.ts). Journals for real
+   * use get both from deviceJournalDeps (keys.ts); the dev scheme needs neither.
+   */
+  verifyBatch?: BatchVerifier;
   /** Wall clock, ms since the epoch. */
   clock: () => number;
   /** A fresh 21-char nonce (nanoid). */

@@ -11,13 +11,14 @@
 import { encodeEntry } from '../core/entry.ts';
 import { journalLimits } from '../core/limits.ts';
 import type { Entry, EntryId, PeerId } from '../core/types.ts';
-import { countersAfterIngest, prepareEntry, screen, type Counters, type EntryInput } from './author.ts';
+import { countersAfterIngest, prepareEntry, type Counters, type EntryInput, type Screened } from './author.ts';
 import { addSeqs, authorHeld, emptyAuthor, seqsByAuthor, type AuthorRow } from './authors.ts';
 import { checkIdentity, deviceStateOf, initialState, mergeSettings, type StoredState } from './device-state.ts';
 import { editedDraft, mustDraft, newDraft } from './draft-rules.ts';
 import { JournalClosedError, TooManyDraftsError } from './errors.ts';
 import type { Draft, Drafts, IngestReport, Journal, JournalDeps, QuarantineRecord } from './journal.ts';
 import { createListeners } from './listeners.ts';
+import { screenVerified } from './verify-screen.ts';
 import { createWriteQueue } from './write-queue.ts';
 
 /** What a memory journal holds; open several journals on one store to model a reopen or a second tab. */
@@ -121,7 +122,10 @@ export function openMemoryJournal(deps: JournalDeps, store: MemoryJournalStore =
     ingest: (inputs, from) =>
       queue.run(async () => {
         state();
-        const report = ingestInto(store, inputs, from, deps);
+        // Signatures are verified (in a batch, when the deps can) before anything is stored.
+        const screened = await screenVerified(inputs, deps, encodeEntry, (id) => store.byId.has(id));
+        state();
+        const report = ingestInto(store, screened, from, deps);
         listeners.emit(report.accepted);
         return report;
       }),
@@ -204,9 +208,13 @@ function addEntries(store: MemoryJournalStore, items: ReadonlyArray<{ entry: Ent
   }
 }
 
-/** Screen, deduplicate against the store, and commit one ingest call. */
-function ingestInto(store: MemoryJournalStore, inputs: readonly unknown[], from: string, deps: JournalDeps): IngestReport {
-  const { screened, duplicates } = screen(inputs, deps, encodeEntry);
+/** Deduplicate a screened ingest call against the store, and commit it. */
+function ingestInto(
+  store: MemoryJournalStore,
+  { screened, duplicates }: { screened: readonly Screened[]; duplicates: number },
+  from: string,
+  deps: JournalDeps,
+): IngestReport {
   const fresh: Array<{ entry: Entry; text: string }> = [];
   const report: IngestReport = { accepted: [], duplicates, refused: [], alarms: [] };
   const atMs = deps.clock();

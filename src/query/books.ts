@@ -24,6 +24,8 @@ export interface MoneyTouch {
   periods?: boolean;
   /** Set when a summary was recorded without a fold. */
   summaries?: boolean;
+  /** Set when the roster moved without a fold (a join or retire applied locally). */
+  structure?: boolean;
 }
 
 export function emptyTouch(): MoneyTouch {

@@ -62,6 +62,12 @@ export class AuthorChains {
   add(link: ChainLink): void {
     let f = this.frontier.get(link.peer);
     if (f === undefined) this.frontier.set(link.peer, (f = { peer: link.peer, contiguous: 0, highest: 0, missing: [] }));
+    // The common case, an author's next entry with nothing held above: move the frontier by one.
+    if (link.seq === f.contiguous + 1 && f.highest === f.contiguous) {
+      f.contiguous = f.highest = link.seq;
+      f.head = link.id as EntryId;
+      return;
+    }
     let above = this.#above.get(link.peer);
     if (above === undefined) this.#above.set(link.peer, (above = new Map<number, Held>()));
     above.set(link.seq, { id: link.id, prev: link.prev });

@@ -43,6 +43,13 @@ export class EntryTable {
     return this.ids.size;
   }
 
+  /** Make room for `count` entries in all (a cold start knows how many it will add). */
+  reserve(count: number): void {
+    this.ids.reserve(count);
+    for (const column of [this.book, this.peer, this.seq, this.kind, this.hlcMs, this.hlcCounter, this.date, this.prevNull]) column.grow(count);
+    this.prevWords.grow(count * 8);
+  }
+
   /** Add an entry not held yet and return its row; -1 (and nothing added) when its id is held. */
   add(entry: Entry): number {
     const row = this.ids.addIfNew(entry.id);

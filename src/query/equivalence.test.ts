@@ -9,7 +9,7 @@ import { stateDigest } from '../core/digest.ts';
 import { fold } from '../core/fold.ts';
 import type { Ledger } from '../core/ledger.ts';
 import { balancesAsOf, register, trialBalance } from '../core/queries.ts';
-import { arrivals, CHART, storeHistory, type StoreHistory } from '../core/testing/arbitraries.ts';
+import { arrivals, CHART, playHistory, storeHistory, type Op, type StoreHistory } from '../core/testing/arbitraries.ts';
 import type { Entry } from '../core/types.ts';
 import { propertyRuns } from '../testing/runs.ts';
 import { refEntry, refLate, refNegations, refSearch, refTotalsByAccount, refTotalsByDay, refWithStatus } from './reference.ts';
@@ -96,6 +96,31 @@ function expectEqual(store: QueryStore, held: Entry[], history: StoreHistory): v
   if (some !== undefined) expect(store.entry(some.id)).toEqual(refEntry(ledger, some.id));
 }
 
+/**
+ * Histories heavy in the entries that move other entries: owner's joins (whose
+ * devices may have written before the join arrives), retires at any seq, twin
+ * negations, forks, next to seals, summaries and partial syncs that make entries late.
+ */
+const structuralOp: fc.Arbitrary<Op> = fc.oneof<Array<fc.WeightedArbitrary<Op>>>(
+  { weight: 20, arbitrary: fc.record({ t: fc.constant('txn'), dev: fc.nat(7), tpl: fc.nat(6), amount: fc.integer({ min: 1, max: 9_999 }), back: fc.constantFrom(0, 0, 0, 1, 2, -1) }) },
+  { weight: 6, arbitrary: fc.record({ t: fc.constant('negate'), dev: fc.nat(7), pick: fc.nat(), back: fc.constantFrom(0, 0, 1) }) },
+  { weight: 6, arbitrary: fc.record({ t: fc.constant('twin-negate'), a: fc.nat(7), b: fc.nat(7), pick: fc.nat() }) },
+  { weight: 5, arbitrary: fc.record({ t: fc.constant('join'), by: fc.nat(7) }) },
+  { weight: 4, arbitrary: fc.record({ t: fc.constant('retire'), dev: fc.nat(7), slack: fc.nat(4), by: fc.nat(7) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('equivocate'), dev: fc.nat(7), seq: fc.nat() }) },
+  { weight: 6, arbitrary: fc.record({ t: fc.constant('sync'), from: fc.nat(7), to: fc.nat(7) }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('trickle'), from: fc.nat(7), to: fc.nat(7), skip: fc.nat(5) }) },
+  { weight: 2, arbitrary: fc.constant({ t: 'sync-all' }) },
+  { weight: 4, arbitrary: fc.constant({ t: 'next-day' }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('summary'), dev: fc.nat(7), back: fc.nat(2) }) },
+  { weight: 2, arbitrary: fc.constant({ t: 'close' }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('ack'), dev: fc.nat(7) }) },
+  { weight: 3, arbitrary: fc.constant({ t: 'seal' }) },
+);
+const structuralHistories: fc.Arbitrary<StoreHistory> = fc
+  .record({ tablets: fc.integer({ min: 1, max: 4 }), closer: fc.nat(3), windowDays: fc.constantFrom(1, 2, 28), ops: fc.array(structuralOp, { maxLength: 60 }) })
+  .map((plan) => playHistory({ ...plan, closer: plan.closer % plan.tablets }));
+
 describe('query store equals the fold', () => {
   it('after any sequence of loads and batches, in any order, with duplicates', () => {
     let fastBatches = 0;
@@ -110,6 +135,25 @@ describe('query store equals the fold', () => {
     );
     // The fast path must be exercised, or this test proves little about it.
     expect(fastBatches).toBeGreaterThan(batches / 20);
+  });
+
+  it('after joins, retires, twin negations and forks in any interleaving, checked after every batch', () => {
+    let local = 0;
+    let folded = 0;
+    fc.assert(
+      fc.property(plansOf(structuralHistories), (plan) => {
+        const small = { ...plan, batches: plan.batches.map((b) => 1 + (b % 4)) };
+        play(small, (s, held) => {
+          expectEqual(s, held, plan.history);
+          local += s.lastApply.local;
+          if (!s.lastApply.fast) folded++;
+        }, true);
+      }),
+      { numRuns: Math.max(100, Math.floor(propertyRuns() / 4)) },
+    );
+    // The local paths must be exercised, and must not be all there is.
+    expect(local).toBeGreaterThan(100);
+    expect(folded).toBeGreaterThan(0);
   });
 
   it('with two closers sealing from the same seal (a rival seal can undo a final period)', () => {

@@ -52,6 +52,17 @@ export class IdTable {
     return index;
   }
 
+  /**
+   * Make room for `count` ids in all, so that adding them grows and rehashes nothing
+   * (a cold start knows how many it will add).
+   */
+  reserve(count: number): void {
+    this.#words.grow(count * WORDS);
+    let size = this.#slots.length;
+    while (count * 2 > size) size *= 2;
+    if (size > this.#slots.length) this.#rehash(size);
+  }
+
   /** The hex id at `index`. */
   idAt(index: number): string {
     return wordsToHex(this.#words.data, index * WORDS);

@@ -15,6 +15,8 @@ export const STATUSES = ['effective', 'recorded', 'pending', 'held', 'invalid', 
 export type Status = (typeof STATUSES)[number];
 export const EFFECTIVE = 0;
 export const RECORDED = 1;
+const PENDING = 2;
+const NOT_JUDGED: EntryState = { status: 'pending', reason: 'not judged yet' };
 const STATUS_CODE = Object.fromEntries(STATUSES.map((s, i) => [s, i])) as Record<Status, number>;
 
 /** An entry's view as the fold gives it, minus the entry itself. */
@@ -24,7 +26,11 @@ export class EntryStates {
   readonly status = uint8Column();
   /** Effective date in seconds since 2000, NaN when the entry has none. */
   readonly effSec = float64Column();
-  /** Full states for the statuses that carry a reason. */
+  /**
+   * Full states of the judged entries whose status carries a reason. A row not judged
+   * yet (within a batch being applied) is pending with no entry here: a map entry per
+   * new row cost more than the rest of a cold start's bookkeeping.
+   */
   readonly details = new Map<number, EntryState>();
   readonly late = new Map<number, LateInfo>();
   /** Target row -> the row of the negation in effect against it. */
@@ -34,22 +40,32 @@ export class EntryStates {
 
   /** Add a row for a new entry, pending until judged. */
   push(): void {
-    const row = this.status.push(STATUS_CODE.pending);
+    this.status.push(STATUS_CODE.pending);
     this.effSec.push(Number.NaN);
-    this.details.set(row, { status: 'pending', reason: 'not judged yet' });
+  }
+
+  /** Make room for `count` rows in all. */
+  reserve(count: number): void {
+    this.status.grow(count);
+    this.effSec.grow(count);
+  }
+
+  /** True for a row added and not judged yet (see `details`). */
+  unjudged(row: number): boolean {
+    return this.status.data[row] === PENDING && !this.details.has(row);
   }
 
   /** A quiet close or ack: recorded, nothing else. */
   setRecorded(row: number): void {
     this.status.data[row] = RECORDED;
-    this.details.delete(row);
+    if (this.details.size > 0) this.details.delete(row);
   }
 
   /** A plain txn or negation: effective at `effSec`, late or not. */
   setEffective(row: number, effSec: number, late?: LateInfo): void {
     this.status.data[row] = EFFECTIVE;
     this.effSec.data[row] = effSec;
-    this.details.delete(row);
+    if (this.details.size > 0) this.details.delete(row);
     if (late !== undefined) this.late.set(row, late);
   }
 
@@ -101,7 +117,7 @@ export class EntryStates {
     const code = this.status.data[row]!;
     if (code === EFFECTIVE) return { status: 'effective' };
     if (code === RECORDED) return { status: 'recorded' };
-    return this.details.get(row)!;
+    return this.details.get(row) ?? NOT_JUDGED;
   }
 
   statusOf(row: number): Status {

@@ -36,7 +36,7 @@ describe('QueryStore', () => {
       expect(store.apply([e])).toBe(1);
       expect(store.lastApply.fast).toBe(true);
     }
-    expect(store.folds).toBe(1);
+    expect(store.folds).toBe(0);
     expect(store.balancesAsOf('2025-01-10')).toEqual([
       { account: 'Assets:Cash', amount: 5500n },
       { account: 'Income:Sales', amount: -5500n },
@@ -65,7 +65,9 @@ describe('QueryStore', () => {
     const n1 = t1.negate(sale, '2025-01-03T10:00:00');
     const n2 = t2.negate(sale, '2025-01-03T10:00:00');
     store.apply([n1, n2]);
-    expect(store.lastApply.fast).toBe(false);
+    // The second negation moves only its target's group: judged locally, no fold.
+    expect(store.lastApply.fast).toBe(true);
+    expect(store.lastApply.local).toBe(1);
     expect(store.balancesAsOf('2025-01-02')).toEqual([
       { account: 'Assets:Cash', amount: 100n },
       { account: 'Income:Sales', amount: -100n },
@@ -85,13 +87,13 @@ describe('QueryStore', () => {
     const early = t2.negate(sale, '2025-01-03T10:00:00');
     store.apply([early]);
     expect(store.lastApply.fast).toBe(true);
-    expect(store.folds).toBe(1);
+    expect(store.folds).toBe(0);
     expect(store.entry(early.id)?.effectiveDate).toBe('2025-01-05T10:00:00');
     expect(store.entry(sale.id)?.negatedBy).toBe(early.id);
     expectSameBooks(store, [...base, sale, early]);
   });
 
-  it('carries a late entry into the first open period without a fold, and leaves one beyond the window to it', () => {
+  it('carries a late entry into the first open period without a fold, and holds one beyond the window', () => {
     const { owner, t1, t2, base } = shop();
     const jan = sell(t1, '2025-01-10T10:00:00', 100);
     const sealed = [...base, jan];
@@ -108,10 +110,10 @@ describe('QueryStore', () => {
       { account: 'Income:Sales', amount: -100n },
     ]);
     expect(store.periods()[0]?.status).toBe('final');
-    // Dated 30 days before it would land: beyond the 28-day window, held for review.
+    // Dated 30 days before it would land: beyond the 28-day window, held for review (judged locally).
     const tooLate = sell(t2, '2025-01-02T10:00:00', 3);
     store.apply([tooLate]);
-    expect(store.lastApply.fast).toBe(false);
+    expect(store.lastApply).toEqual({ added: 1, fast: true, touched: 1, local: 1 });
     expect(store.held().map((e) => [e.id, e.state.status])).toEqual([[tooLate.id, 'held']]);
     expectSameBooks(store, [...sealed, seal, late, tooLate]);
   });
@@ -151,7 +153,7 @@ describe('QueryStore', () => {
     expect(store.periods()[0]?.acks.map((a) => a.peer)).toEqual(['T1', 'T2']);
     // A second close of the same period keeps the earliest by (hlc, id).
     feed(owner.close('2025-01', '2025-02-01T11:00:00'));
-    expect(store.folds).toBe(1);
+    expect(store.folds).toBe(0);
     expectSameBooks(store, all);
   });
 
@@ -196,7 +198,7 @@ describe('QueryStore', () => {
     store.apply([c!]);
     store.apply([a!]);
     store.apply([b!]);
-    expect(store.folds).toBe(1);
+    expect(store.folds).toBe(0);
     expect(store.frontier().find((f) => f.peer === 'T1')).toEqual({ peer: 'T1', contiguous: 3, head: c!.id, highest: 3, missing: [] });
     expectSameBooks(store, [...base, a!, b!, c!]);
   });
@@ -217,7 +219,7 @@ describe('QueryStore', () => {
     all.push(lying);
     store.apply([lying]);
     expect(store.lastApply.fast).toBe(true);
-    expect(store.folds).toBe(1);
+    expect(store.folds).toBe(0);
     expect(store.summaries()).toEqual(fold(all).summaries);
     expect(store.summaries()[1]?.result).toEqual({ verdict: 'false', differences: [{ account: 'Assets:Cash', claimed: 90n, actual: 100n }] });
     expectSameBooks(store, all);
@@ -257,6 +259,28 @@ describe('QueryStore', () => {
     ]);
     expect(store.firstOpenPeriod()).toBe('2025-03');
     expectSameBooks(store, all);
+  });
+
+  it('seals from the closer\'s view without a fold while this peer holds more, dated after the period', () => {
+    const { owner, t1, t2, base } = shop();
+    const jan = sell(t1, '2025-01-10T10:00:00', 100);
+    const closerView = [...base, jan];
+    // T2 wrote on February 1st before the closer sealed January; the closer has not seen it.
+    const feb = sell(t2, '2025-02-01T08:00:00', 5);
+    const seal = owner.seal(sealBody(fold(closerView), '2025-01', owner.peer), '2025-02-01T09:00:00');
+    const store = new QueryStore();
+    store.load([...closerView, feb]);
+    store.apply([seal]);
+    expect(store.lastApply).toMatchObject({ fast: true, added: 1 });
+    expect(store.periods().map((p) => [p.period, p.status, p.sealAgrees])).toEqual([['2025-01', 'final', true]]);
+    expectSameBooks(store, [...closerView, feb, seal]);
+    // A January entry the closer lacked would become late: that one is left to the fold.
+    const other = new QueryStore();
+    const lateJan = sell(t2, '2025-01-31T18:00:00', 9);
+    other.load([...closerView, lateJan]);
+    other.apply([seal]);
+    expect(other.lastApply.fast).toBe(false);
+    expectSameBooks(other, [...closerView, lateJan, seal]);
   });
 
   it('pages a register with true running balances', () => {

@@ -2,21 +2,30 @@
  * The query store: the books in memory, loaded once from the journal and then kept
  * up to date batch by batch, answering every screen's question without a fold.
  *
- *   load(entries)            at start: one fold of the whole set
+ *   load(entries)            at start: the same paths as a batch, on an empty store
  *   apply(entries)           each new or ingested batch (duplicates ignored)
  *   applyQuarantine(records) refusals the journal kept aside
  *
- * Two paths keep it equal to the core's fold (the reference, checked by
- * equivalence.test.ts). The common one takes each entry of a batch in (hlc, id) order
- * and applies it at once when its effect is exactly known without the fold: plain
- * txns and negations (structure.ts), closes and acks (periods.ts), summaries and seals
- * over exactly what this peer holds (summaries.ts, seal.ts). Each costs O(its
- * postings), except a seal, which scans the columns once. Any other batch (a join, a
- * retire, a fork, an entry in a sealed period, a twin negation, a summary or seal
- * over another view) changes the state of other entries in ways only the fold
- * defines: the store then asks the core's fold over the whole set, rebuilt from its
- * columns, and moves only the entries whose state changed. That costs about as much
- * as the core's own fold (bench/query.bench.ts).
+ * Three paths keep it equal to the core's fold (the reference, checked by
+ * equivalence.test.ts). Each takes the entries of a batch one at a time in (hlc, id)
+ * order, each step leaving the store equal to the fold of what it has taken so far:
+ *
+ * 1. Plain entries, whose effect is exactly known without the fold and moves no other
+ *    entry: txns and negations (structure.ts), closes and acks (periods.ts), summaries
+ *    over exactly what this peer holds (summaries.ts), seals over what this peer holds
+ *    where no money entry moves (seal.ts). O(its postings); a seal scans the columns.
+ * 2. Structural entries judged locally (judge.ts): the genesis; an owner's join of a
+ *    new device (its entries, pending until now, are judged); an owner's retire (the
+ *    device's entries beyond its last seq are judged again); a twin negation (its
+ *    target's group); a txn or negation whose author is not enrolled or retired, or
+ *    that lands beyond the window. Each judges the entries it can move and nothing
+ *    else: O(the author's entries), counted in ApplyStats.touched.
+ * 3. Anything else asks the core's fold over the whole set, rebuilt from the columns,
+ *    and moves the entries whose state changed: a fork (it rewrites the author's chain
+ *    index that every cut test reads), an entry within a seal or summary cut, a seal
+ *    that makes money move or leaves its period short, a summary over another view
+ *    (its verdict folds the cut), admits, successions, roster entries by anyone but
+ *    the owner. That costs about a fold of the set (bench/query.bench.ts).
  */
 import { fold } from '../core/fold.ts';
 import { trialBalanceOf } from '../core/queries.ts';
@@ -36,15 +45,27 @@ import { entryInfo, infosOf, ledgerOf, negationRows, withStatus, type EntryInfo,
 import { EFFECTIVE, EntryStates, secondsOf, type StateView, type Status } from './state.ts';
 import { Structure, type TargetFacts } from './structure.ts';
 import { SortedIndex } from './order.ts';
+import { int32Column, type Column } from './columns.ts';
 import { verdictOverHeld } from './summaries.ts';
 import { quickSeal } from './seal.ts';
+import { JudgePlan, type JudgeSource } from './judge.ts';
+import { ROLES } from '../core/types.ts';
 
 export type { EntryInfo, NegationRow } from './entry-lists.ts';
 
 /** Counters of the last apply, for figures and tests. */
 export interface ApplyStats {
   added: number;
+  /** True when no fold of the whole set was needed. */
   fast: boolean;
+  /**
+   * Entries judged: one per plain entry, the entries a structural entry moved (its
+   * author's entries, their negation groups) when applied locally, every entry held
+   * when the batch was folded. The work an apply did, in entries.
+   */
+  touched: number;
+  /** Structural entries (join, retire, twin negation) applied locally, without a fold. */
+  local: number;
 }
 
 export class QueryStore {
@@ -60,7 +81,16 @@ export class QueryStore {
   #alarms: Alarm[] | undefined;
   /** Folds of the whole set made so far (load included): the slow path's count. */
   folds = 0;
-  lastApply: ApplyStats = { added: 0, fast: true };
+  lastApply: ApplyStats = { added: 0, fast: true, touched: 0, local: 0 };
+  /** Rows by author (peer index), in arrival order: what a roster change re-judges. */
+  readonly #rowsByPeer: Array<Column<Int32Array>> = [];
+  /** Rows of the negations naming each target id (held or not). */
+  readonly #negationsByTarget = new Map<string, number[]>();
+  /** During a batch: how many of its rows are not judged yet (states.unjudged tells which). */
+  #unjudgedCount = 0;
+  /** Counters of the batch being applied. */
+  #touched = 0;
+  #local = 0;
 
   constructor() {
     this.books = new Books(this.entries, () => this.states.effSec.data);
@@ -69,16 +99,29 @@ export class QueryStore {
   }
 
   /**
-   * Load the journal's entries at start: one fold of the whole set. On a store that
-   * already holds entries it adds these and folds everything held (a full refresh).
+   * Load the journal's entries at start. On an empty store they are taken as one
+   * batch (paths 1 and 2 above, in (hlc, id) order; a journal of plain entries is
+   * loaded without a fold), and folded as a whole at the first entry that needs it.
+   * On a store that already holds entries it adds these and folds everything held (a
+   * full refresh).
    */
   load(entries: Iterable<Entry>): void {
     const all = [...entries];
     const wasEmpty = this.size === 0;
-    const added = new Map<number, Entry>();
-    this.#addNew(all, added);
-    if (wasEmpty) this.#absorb(fold(all), [...added.values()], emptyTouch());
-    else this.#refold(emptyTouch());
+    this.entries.reserve(this.size + all.length);
+    this.states.reserve(this.size + all.length);
+    const { rows, byRow } = this.#addNew(all);
+    this.#touched = 0;
+    this.#local = 0;
+    let fast = false;
+    if (wasEmpty) {
+      // A journal is mostly plain entries in (hlc, id) order: take them the way apply
+      // does, and fold only when one of them needs it.
+      if (!isSorted(rows, (a, b) => this.entries.compareByHlc(a, b))) rows.sort((a, b) => this.entries.compareByHlc(a, b));
+      fast = this.#tryPlain(rows, byRow, 0, emptyTouch());
+      if (!fast) this.#absorb(fold(all), byRow, emptyTouch());
+    } else this.#refold(emptyTouch());
+    this.lastApply = { added: rows.length, fast, touched: fast ? this.#touched : this.size, local: this.#local };
     this.#alarms = undefined;
     // Anything may have changed: every live query is evaluated again.
     this.#live.notify({ minDay: -Infinity, maxDay: Infinity, accounts: new Set(), entries: true, structure: true, periods: true, summaries: true, quarantine: false });
@@ -90,23 +133,25 @@ export class QueryStore {
    * journal validated them). Returns the rows added.
    */
   apply(entries: readonly Entry[]): number {
-    const added = new Map<number, Entry>();
-    const rows = this.#addNew(entries, added);
+    const base = this.size;
+    const { rows, byRow } = this.#addNew(entries);
     if (rows.length === 0) {
-      this.lastApply = { added: 0, fast: true };
+      this.lastApply = { added: 0, fast: true, touched: 0, local: 0 };
       return 0;
     }
     const touch = emptyTouch();
+    this.#touched = 0;
+    this.#local = 0;
     // A batch is a set: try it in (hlc, id) order, which is each author's seq order and
     // puts a target before its negation, so a batch that arrived shuffled by sync can
     // still take the fast path.
     rows.sort((a, b) => this.entries.compareByHlc(a, b));
-    const fast = this.#tryPlain(rows, added, touch);
+    const fast = this.#tryPlain(rows, byRow, base, touch);
     if (!fast) this.#refold(touch);
-    this.lastApply = { added: rows.length, fast };
+    this.lastApply = { added: rows.length, fast, touched: fast ? this.#touched : this.size, local: this.#local };
     this.#alarms = undefined;
     const accounts = new Set([...touch.accounts].map((a) => this.books.accounts.name(a)));
-    this.#live.notify({ minDay: touch.minDay, maxDay: touch.maxDay, accounts, entries: true, structure: !fast, periods: !fast || touch.periods === true, summaries: !fast || touch.summaries === true, quarantine: false });
+    this.#live.notify({ minDay: touch.minDay, maxDay: touch.maxDay, accounts, entries: true, structure: !fast || touch.structure === true, periods: !fast || touch.periods === true, summaries: !fast || touch.summaries === true, quarantine: false });
     return rows.length;
   }
 
@@ -258,13 +303,21 @@ export class QueryStore {
 
   // ---- internals -----------------------------------------------------------
 
-  /** Add the entries not held yet; returns their rows, and fills `added` with the entries by row. */
-  #addNew(entries: Iterable<Entry>, added?: Map<number, Entry>): number[] {
+  /** Add the entries not held yet; returns their rows, and the entries by row (`byRow[row - size before]`). */
+  #addNew(entries: Iterable<Entry>): { rows: number[]; byRow: Entry[] } {
     const rows: number[] = [];
+    const byRow: Entry[] = [];
     for (const entry of entries) {
       const row = this.entries.add(entry);
       if (row === -1) continue;
-      added?.set(row, entry);
+      byRow.push(entry);
+      const peer = this.entries.peer.data[row]!;
+      (this.#rowsByPeer[peer] ??= int32Column(64)).push(row);
+      if (entry.kind === 'negate') {
+        const list = this.#negationsByTarget.get(entry.body.target.id);
+        if (list === undefined) this.#negationsByTarget.set(entry.body.target.id, [row]);
+        else list.push(row);
+      }
       this.books.addEntry(entry.kind === 'txn' ? entry.body.postings : []);
       this.states.push();
       this.#byDate.insert(row);
@@ -272,7 +325,7 @@ export class QueryStore {
       if (skew !== undefined) this.#skew.set(row, skew);
       rows.push(row);
     }
-    return rows;
+    return { rows, byRow };
   }
 
   /**
@@ -280,14 +333,22 @@ export class QueryStore {
    * (structure.ts says exactly which) take effect at once. Returns false at the first
    * other entry; the caller then refolds, which also settles the rows done so far.
    */
-  #tryPlain(rows: number[], added: Map<number, Entry>, touch: MoneyTouch): boolean {
-    const unjudged = new Set(rows);
+  #tryPlain(rows: number[], byRow: readonly Entry[], base: number, touch: MoneyTouch): boolean {
+    this.#unjudgedCount = rows.length;
+    try {
+      return this.#tryEach(rows, byRow, base, touch);
+    } finally {
+      this.#unjudgedCount = 0;
+    }
+  }
+
+  #tryEach(rows: number[], byRow: readonly Entry[], base: number, touch: MoneyTouch): boolean {
     for (const row of rows) {
-      const entry = added.get(row)!;
+      const entry = byRow[row - base]!;
       const landing = entry.kind === 'txn' ? this.structure.plainLanding(entry) : undefined;
       const negation = entry.kind === 'negate' ? this.structure.plainNegateLanding(entry, this.#targetFacts(entry.body.target.id)) : undefined;
       if (landing !== undefined) {
-        const sec = dateToSeconds(landing.date);
+        const sec = landing.late === undefined ? this.entries.date.data[row]! : dateToSeconds(landing.date);
         this.states.setEffective(row, sec, landing.late);
         this.books.setEffect(row, sec, Number.NaN, row, 1, touch);
       } else if (negation !== undefined && entry.kind === 'negate') {
@@ -303,16 +364,152 @@ export class QueryStore {
       } else if (entry.kind === 'summary' && this.#quickSummary(entry)) {
         this.states.setRecorded(row);
         touch.summaries = true;
-      } else if (entry.kind === 'seal' && quickSeal(this, entry, unjudged)) {
+      } else if (entry.kind === 'seal' && quickSeal(this, entry)) {
         this.states.setRecorded(row);
         touch.periods = true;
+      } else if (this.#quickStructural(row, entry, touch)) {
+        this.#touched--; // counted in its plan (or below, for a join, retire or genesis)
       } else {
         return false;
       }
+      this.#touched++;
       this.structure.extend(entry);
-      unjudged.delete(row);
+      this.#unjudgedCount--;
     }
     return true;
+  }
+
+  /**
+   * A join, retire or negation that moves other entries, applied by judging again only
+   * the entries it can move (judge.ts); false (nothing changed) when it needs the fold.
+   */
+  #quickStructural(row: number, entry: Entry, touch: MoneyTouch): boolean {
+    let plan: JudgePlan | undefined;
+    if (entry.kind === 'book') {
+      // The genesis as the very first entry judged (in (hlc, id) order): nothing else to move.
+      if (this.size !== this.#unjudgedCount || entry.seq !== 1 || entry.prev !== null) return false;
+      this.structure.recordGenesis(entry);
+      this.states.setRecorded(row);
+      touch.structure = true;
+      this.#local++;
+      this.#touched++;
+      return true;
+    }
+    if (entry.kind === 'join' || entry.kind === 'retire') {
+      const roster = this.#rosterAfter(entry);
+      if (roster === undefined) return false;
+      plan = this.#planForAuthor(entry.kind === 'join' ? entry.body.device : entry.body.device, roster, entry);
+      if (plan === undefined || !plan.afterSummaries()) return false;
+      this.structure.recordRoster(entry, roster);
+      this.states.setRecorded(row);
+      touch.structure = true;
+      this.#touched++;
+    } else if (entry.kind === 'txn') {
+      // A quiet txn whose author is not enrolled (pending), retired (held), or that lands beyond the window (held).
+      if (!this.structure.linksQuietly(entry)) return false;
+      plan = new JudgePlan(this.#judgeSource(row), this.structure.roster);
+      if (!plan.txn(row) || !plan.afterSummaries()) return false;
+    } else if (entry.kind === 'negate') {
+      if (!this.structure.linksQuietly(entry)) return false;
+      const target = this.entries.ids.indexOf(entry.body.target.id);
+      if (target < 0 || (target !== row && this.states.unjudged(target))) return false;
+      plan = new JudgePlan(this.#judgeSource(row), this.structure.roster);
+      if (!plan.group(target) || !plan.views.has(row) || !plan.afterSummaries()) return false;
+      this.structure.noteNegate(entry.body);
+    } else {
+      return false;
+    }
+    this.#commit(plan, touch);
+    this.#local++;
+    return true;
+  }
+
+  /**
+   * The roster after an owner's join of a device not enrolled and named by no other
+   * roster entry, or an owner's retire of an enrolled device (not the owner), when
+   * every roster entry held is the owner's (structure.ts's rosterByOwner): then only
+   * that device's line changes. Undefined when the fold must decide.
+   */
+  #rosterAfter(entry: EntryOf<'join'> | EntryOf<'retire'>): ReadonlyMap<PeerId, RosterMember> | undefined {
+    const s = this.structure;
+    const owner = s.settings?.owner;
+    if (owner === undefined || entry.peer !== owner || !s.rosterByOwner || !s.extendsQuietly(entry)) return undefined;
+    const device = entry.body.device;
+    if (device === owner) return undefined;
+    const roster = new Map(s.roster);
+    if (entry.kind === 'join') {
+      if (roster.has(device) || s.rosterNames(device)) return undefined;
+      const roles = ROLES.filter((r) => entry.body.roles.includes(r));
+      roster.set(device, { peer: device, name: entry.body.name, key: entry.body.key, roles, enrolledBy: entry.id });
+      // The fold lists the owner first, then the others by peer id.
+      const others = [...roster.values()].filter((m) => m.peer !== owner).sort((a, b) => (a.peer < b.peer ? -1 : 1));
+      return new Map([[owner, roster.get(owner)!], ...others.map((m) => [m.peer, m] as const)]);
+    }
+    const member = roster.get(device);
+    if (member === undefined) return undefined;
+    const lastSeq = Math.min(entry.body.lastSeq, member.lastSeq ?? Infinity);
+    roster.set(device, { ...member, lastSeq });
+    return roster;
+  }
+
+  /**
+   * A plan judging again `peer`'s entries that `entry` (a join or retire of it) moves:
+   * all of them for a join (pending until now), those beyond the new lastSeq for a
+   * retire; then the negation groups they belong to. Only txns and negations may move
+   * (a close, ack, summary or seal of theirs would move the periods: left to the fold).
+   */
+  #planForAuthor(peer: PeerId, roster: ReadonlyMap<PeerId, RosterMember>, entry: EntryOf<'join'> | EntryOf<'retire'>): JudgePlan | undefined {
+    const p = this.entries.peers.get(peer);
+    const plan = new JudgePlan(this.#judgeSource(-1), roster);
+    if (p === undefined) return plan;
+    const before = this.structure.roster.get(peer);
+    const after = roster.get(peer)!;
+    const moved = (seq: number): boolean =>
+      entry.kind === 'join' || (seq > after.lastSeq! && (before?.lastSeq === undefined || seq <= before.lastSeq));
+    const targets = new Set<number>();
+    const byPeer = this.#rowsByPeer[p];
+    for (const row of byPeer === undefined ? [] : byPeer.data.subarray(0, byPeer.length)) {
+      if (this.states.unjudged(row) || !moved(this.entries.seq.data[row]!)) continue;
+      const kind = this.entries.kind.data[row];
+      if (kind === TXN) {
+        if (!plan.txn(row)) return undefined;
+        targets.add(row);
+      } else if (kind === NEGATE) {
+        const target = this.entries.ids.indexOf((this.entries.objects.get(row) as EntryOf<'negate'>).body.target.id);
+        if (target < 0 || this.states.unjudged(target)) return undefined;
+        targets.add(target);
+      } else {
+        return undefined;
+      }
+    }
+    for (const target of targets) {
+      if (this.#judgedNegations(this.entries.ids.idAt(target), -1).length > 0 && !plan.group(target)) return undefined;
+    }
+    return plan;
+  }
+
+  #judgeSource(including: number): JudgeSource {
+    return { entries: this.entries, states: this.states, structure: this.structure, negationsOf: (id) => this.#judgedNegations(id, including) };
+  }
+
+  /** The negations of `targetId` already judged, and `including` (the one being judged now). */
+  #judgedNegations(targetId: string, including: number): number[] {
+    return (this.#negationsByTarget.get(targetId) ?? []).filter((r) => r === including || !this.states.unjudged(r));
+  }
+
+  /** Move every row of `plan` to its new view. */
+  #commit(plan: JudgePlan, touch: MoneyTouch): void {
+    const ids = this.entries.ids;
+    for (const [row, view] of plan.views) {
+      this.#touched++;
+      const effSec = secondsOf(view);
+      if (this.states.sameAs(row, view, ids, effSec)) continue;
+      const previousSec = this.states.effSec.data[row]!;
+      this.states.set(row, view, ids, effSec);
+      const negate = this.entries.kind.data[row] === NEGATE;
+      const source = negate ? ids.indexOf((this.entries.objects.get(row) as EntryOf<'negate'>).body.target.id) : row;
+      this.books.setEffect(row, view.state.status === 'effective' ? effSec : Number.NaN, previousSec, source, negate ? -1 : 1, touch);
+    }
   }
 
   readonly #compareIds = (a: EntryId, b: EntryId): number => this.entries.compareByHlc(this.entries.ids.indexOf(a), this.entries.ids.indexOf(b));
@@ -389,4 +586,10 @@ export class QueryStore {
     if (entry.kind !== 'negate') return row;
     return this.entries.ids.indexOf(entry.body.target.id);
   }
+}
+
+/** True when `rows` are already in `order` (a journal read back usually is). */
+function isSorted(rows: readonly number[], order: (a: number, b: number) => number): boolean {
+  for (let i = 1; i < rows.length; i++) if (order(rows[i - 1]!, rows[i]!) > 0) return false;
+  return true;
 }

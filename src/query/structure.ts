@@ -23,7 +23,7 @@
  */
 import type { AckView, Alarm, AuthorFrontier, BookSettings, LateInfo, Ledger, PeriodView, RosterMember, SummaryVerdict, SummaryView } from '../core/ledger.ts';
 import { dayOf, daysBetween, isPeriodId, nextPeriod, periodOf, periodStart } from '../core/dates.ts';
-import type { BusinessDate, Entry, EntryId, EntryOf, NegateBody, PeerId, PeriodId } from '../core/types.ts';
+import { ROLES, type BusinessDate, type Entry, type EntryId, type EntryOf, type NegateBody, type PeerId, type PeriodId } from '../core/types.ts';
 import { hiddenAcks, withAck, withClose } from './periods.ts';
 import { AuthorChains } from './chains.ts';
 import { withNewestSummary } from './summaries.ts';
@@ -67,9 +67,19 @@ export class Structure {
   readonly #cutSeq = new Map<PeerId, number>();
   /** Ids and (peer, seq) that a negate, admit or seal names. */
   readonly #namedIds = new Set<string>();
-  readonly #namedSeqs = new Set<string>();
+  /** Per author, the seqs a negate or admit names (no key string made per entry checked). */
+  readonly #namedSeqs = new Map<PeerId, Set<number>>();
   #lastSummaryDay = '';
+  /** The last second of that day ('' for none): a date after it lands after every summary's day. */
+  #lastSummaryEnd = '';
   readonly #heldFrom = new Map<PeerId, number>();
+  /** Ids and (peer, seq) that an admit names (a subset of the named ones). */
+  readonly #admitIds = new Set<string>();
+  readonly #admitSeqs = new Set<string>();
+  /** Devices a roster entry names (joined, retired, succeeded from or to). */
+  readonly #rosterNamed = new Set<PeerId>();
+  /** False once a roster entry is written by anyone but the genesis owner, or names the owner. */
+  #rosterByOwner = true;
   /** Recorded acks of periods not shown yet (no close, no seal), by period. */
   #hiddenAcks = new Map<PeriodId, AckView[]>();
   /** The genesis's book id (the settings do not carry it). */
@@ -92,7 +102,12 @@ export class Structure {
     this.#cutSeq.clear();
     this.#namedIds.clear();
     this.#namedSeqs.clear();
+    this.#admitIds.clear();
+    this.#admitSeqs.clear();
+    this.#rosterNamed.clear();
+    this.#rosterByOwner = true;
     this.#lastSummaryDay = '';
+    this.#lastSummaryEnd = '';
     for (const e of others) this.#note(e);
     this.#hiddenAcks = hiddenAcks(ledger, others);
   }
@@ -102,28 +117,127 @@ export class Structure {
     if (e.kind === 'seal' || e.kind === 'summary') {
       for (const line of e.body.cut) this.#cutSeq.set(line.peer, Math.max(line.seq, this.#cutSeq.get(line.peer) ?? 0));
     }
-    if (e.kind === 'summary' && e.body.asOf > this.#lastSummaryDay) this.#lastSummaryDay = e.body.asOf;
+    if (e.kind === 'summary' && e.body.asOf > this.#lastSummaryDay) {
+      this.#lastSummaryDay = e.body.asOf;
+      this.#lastSummaryEnd = `${e.body.asOf}T23:59:59`;
+    }
     if (e.kind === 'seal' && e.body.prevSeal !== null) this.#namedIds.add(e.body.prevSeal);
     if (e.kind === 'negate' || e.kind === 'admit') {
       this.#namedIds.add(e.body.target.id);
-      this.#namedSeqs.add(`${e.body.target.peer}\n${e.body.target.seq}`);
+      this.#nameSeq(e.body.target.peer, e.body.target.seq);
     }
+    if (e.kind === 'admit') {
+      this.#admitIds.add(e.body.target.id);
+      this.#admitSeqs.add(`${e.body.target.peer}\n${e.body.target.seq}`);
+    }
+    if (e.kind === 'join' || e.kind === 'retire' || e.kind === 'succeed') this.#noteRoster(e);
+  }
+
+  #nameSeq(peer: PeerId, seq: number): void {
+    let seqs = this.#namedSeqs.get(peer);
+    if (seqs === undefined) this.#namedSeqs.set(peer, (seqs = new Set()));
+    seqs.add(seq);
+  }
+
+  #seqNamed(peer: PeerId, seq: number): boolean {
+    return this.#namedSeqs.get(peer)?.has(seq) === true;
+  }
+
+  #noteRoster(e: EntryOf<'join'> | EntryOf<'retire'> | EntryOf<'succeed'>): void {
+    const named = e.kind === 'succeed' ? [e.body.from, e.body.to] : [e.body.device];
+    for (const peer of named) this.#rosterNamed.add(peer);
+    const owner = this.settings?.owner;
+    if (e.peer !== owner || named.includes(owner)) this.#rosterByOwner = false;
+  }
+
+  /** The genesis's book id, when the genesis is held. */
+  get book(): string | undefined {
+    return this.#book;
+  }
+
+  /**
+   * True when every roster entry held was written by the genesis owner and none names
+   * the owner. Then the roster is judged against the owner alone (its roles are fixed
+   * and it is never retired), so the fold's rounds settle at once and adding one more
+   * owner's join or retire changes nothing but that device's line.
+   */
+  get rosterByOwner(): boolean {
+    return this.#rosterByOwner;
+  }
+
+  /** True when a roster entry held names `peer` (as device, or succession's from or to). */
+  rosterNames(peer: PeerId): boolean {
+    return this.#rosterNamed.has(peer);
+  }
+
+  /** The seq from which `peer` is held for equivocation, if it is. */
+  heldFromOf(peer: PeerId): number | undefined {
+    return this.#heldFrom.get(peer);
+  }
+
+  /** The highest seq of `peer` any held seal or summary cut names (0 for none): entries above it lie within no cut. */
+  cutSeqOf(peer: PeerId): number {
+    return this.#cutSeq.get(peer) ?? 0;
+  }
+
+  /** True when an admit names this entry (by id or by its author and seq). */
+  admitNames(id: string, peer: PeerId, seq: number): boolean {
+    return this.#admitIds.has(id) || this.#admitSeqs.has(`${peer}\n${seq}`);
+  }
+
+  /** True when an admit is held (its landing reads the seal chain). */
+  get hasAdmits(): boolean {
+    return this.#admitIds.size > 0;
+  }
+
+  /** The latest day any summary held is as of ('' for none). */
+  get lastSummaryDay(): string {
+    return this.#lastSummaryDay;
+  }
+
+  /**
+   * Record the book's genesis as the first entry judged: the fold of a set holding only
+   * it gives these settings, the owner alone on the roster, and nothing else.
+   */
+  recordGenesis(genesis: EntryOf<'book'>): void {
+    this.settings = { ...genesis.body, owner: genesis.peer, genesis: genesis.id };
+    this.#book = genesis.book;
+    this.roster = new Map([[genesis.peer, { peer: genesis.peer, name: genesis.peer, key: '', roles: [...ROLES], enrolledBy: genesis.id }]]);
+  }
+
+  /** Record a join or retire applied without a fold: the roster it leads to, and the entry. */
+  recordRoster(entry: EntryOf<'join'> | EntryOf<'retire'>, roster: ReadonlyMap<PeerId, RosterMember>): void {
+    this.roster = roster;
+    this.#note(entry);
   }
 
   /** Where the fold would make `txn` effective, when that is all it would change; else undefined. */
   plainLanding(txn: EntryFacts): PlainLanding | undefined {
     if (!this.extendsQuietly(txn)) return undefined;
     const settings = this.settings!;
-    const period = periodOf(txn.date, settings.period);
     let landing: PlainLanding = { date: txn.date };
-    if (this.firstOpenPeriod !== undefined && period < this.firstOpenPeriod) {
+    // A date at or after the first open period's start is in that period or later (no period string made).
+    const period = this.firstOpenPeriod === undefined || txn.date >= this.#openStart() ? undefined : periodOf(txn.date, settings.period);
+    if (period !== undefined && this.firstOpenPeriod !== undefined && period < this.firstOpenPeriod) {
       // Late: within no cut, so no seal covers it; it waits at the first open period's start.
       const into = this.firstOpenPeriod;
       const date = periodStart(into);
       if (daysBetween(dayOf(txn.date), dayOf(date)) > settings.windowDays) return undefined;
       landing = { date, late: { labelPeriod: period, into, provisional: true } };
     }
-    return landing.date.slice(0, 10) > this.#lastSummaryDay ? landing : undefined;
+    return landing.date > this.#lastSummaryEnd ? landing : undefined;
+  }
+
+  #openStartOf: PeriodId | undefined;
+  #openStartText = '';
+
+  /** The first open period's start (cached: it is read for every txn). */
+  #openStart(): string {
+    if (this.#openStartOf !== this.firstOpenPeriod) {
+      this.#openStartOf = this.firstOpenPeriod;
+      this.#openStartText = this.firstOpenPeriod === undefined ? '' : periodStart(this.firstOpenPeriod);
+    }
+    return this.#openStartText;
   }
 
   /**
@@ -132,13 +246,23 @@ export class Structure {
    * Then its own state depends only on its author's roles and its body.
    */
   extendsQuietly(entry: EntryFacts): boolean {
-    if (this.settings === undefined || entry.book !== this.#book) return false;
     const member = this.roster.get(entry.peer);
     if (member === undefined || (member.lastSeq !== undefined && entry.seq > member.lastSeq)) return false;
+    return this.linksQuietly(entry);
+  }
+
+  /**
+   * extendsQuietly without the author's roster line: of this book, by an author not
+   * held for equivocation, at the top of its chain, within no cut, named by nothing.
+   * Such an entry changes no other entry's state, whatever its own (pending while its
+   * author is not enrolled, held while retired): judge.ts judges it.
+   */
+  linksQuietly(entry: EntryFacts): boolean {
+    if (this.settings === undefined || entry.book !== this.#book) return false;
     if (this.#heldFrom.has(entry.peer)) return false;
     if (!this.chains.extendsWithoutFork(entry)) return false;
     if (entry.seq <= (this.#cutSeq.get(entry.peer) ?? 0)) return false;
-    return !this.#namedIds.has(entry.id) && !this.#namedSeqs.has(`${entry.peer}\n${entry.seq}`);
+    return !this.#namedIds.has(entry.id) && !this.#seqNamed(entry.peer, entry.seq);
   }
 
   /**
@@ -172,7 +296,7 @@ export class Structure {
     if (landing === undefined || target === undefined) return undefined;
     const ref = negate.body.target;
     if (target.peer !== ref.peer || target.seq !== ref.seq || target.book !== this.#book || !target.isTxn || !target.effective) return undefined;
-    return this.#namedIds.has(ref.id) || this.#namedSeqs.has(`${ref.peer}\n${ref.seq}`) ? undefined : landing;
+    return this.#namedIds.has(ref.id) || this.#seqNamed(ref.peer, ref.seq) ? undefined : landing;
   }
 
   /** True when no author is held for equivocation (a summary's quick verdict needs it). */
@@ -199,7 +323,7 @@ export class Structure {
   /** Note a plain negation: later ones of the same target must go through the fold. */
   noteNegate(body: NegateBody): void {
     this.#namedIds.add(body.target.id);
-    this.#namedSeqs.add(`${body.target.peer}\n${body.target.seq}`);
+    this.#nameSeq(body.target.peer, body.target.seq);
   }
 
   /** Record a quiet entry in its author's chain (the only other structure it changes). */

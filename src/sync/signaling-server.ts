@@ -9,13 +9,15 @@
  *   {type: 'ping'}                             answered {type: 'pong'}
  *
  * It relays; it never reads `data` (with a room password, y-webrtc encrypts it).
- * Bound to 127.0.0.1 unless told otherwise. Everything is bounded: message bytes,
+ * Bound to 127.0.0.1 unless told otherwise; or mounted on the hub's own HTTP server
+ * (createSignalingRelay). Everything is bounded: message bytes,
  * rooms per connection, room name length, connections, messages per second, bytes
  * queued to a slow client; a connection that breaks a bound, sends garbage or stops
  * answering pings is closed with a logged reason. Node only (imports `ws`).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { syncLimits } from './limits.ts';
 
@@ -49,20 +51,28 @@ interface Client {
   gone: boolean;
 }
 
-/** Start the server; resolves once it listens. */
-export async function startSignalingServer(options: SignalingServerOptions = {}): Promise<SignalingServer> {
+/**
+ * The signaling relay without a server of its own: the hub mounts it on its one HTTP
+ * server and hands it the upgrade requests of its signaling path. `handleUpgrade`
+ * takes over the socket (answering the WebSocket handshake); `close` cuts every
+ * client and stops the timers. Limits and logging as startSignalingServer.
+ */
+export interface SignalingRelay {
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  stats(): { connections: number; rooms: number; relayed: number; cutOff: number };
+  close(): Promise<void>;
+}
+
+/** A relay to mount on an existing server (see SignalingRelay). */
+export function createSignalingRelay(options: Omit<SignalingServerOptions, 'host' | 'port'> = {}): SignalingRelay {
   const limits = { ...syncLimits, ...options.limits };
-  const host = options.host ?? '127.0.0.1';
   const rooms = new Map<string, Set<Client>>();
   const clients = new Set<Client>();
   let relayed = 0;
   let cutOffCount = 0;
   const log = options.log ?? (() => undefined);
 
-  const http: Server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/plain' }).end('daybook signaling');
-  });
-  const wss = new WebSocketServer({ server: http, maxPayload: limits.signalingMessageBytesMax });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.signalingMessageBytesMax });
 
   const cutOff = (client: Client, reason: string): void => {
     if (client.gone) return;
@@ -180,6 +190,28 @@ export async function startSignalingServer(options: SignalingServerOptions = {})
   rate.unref();
   ping.unref();
 
+  return {
+    handleUpgrade: (request, socket, head) => {
+      wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    },
+    stats: () => ({ connections: clients.size, rooms: rooms.size, relayed, cutOff: cutOffCount }),
+    close: async () => {
+      clearInterval(rate);
+      clearInterval(ping);
+      for (const c of clients) c.socket.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+/** Start the server on its own port; resolves once it listens. */
+export async function startSignalingServer(options: SignalingServerOptions = {}): Promise<SignalingServer> {
+  const host = options.host ?? '127.0.0.1';
+  const relay = createSignalingRelay(options);
+  const http: Server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' }).end('daybook signaling');
+  });
+  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => relay.handleUpgrade(request, socket, head));
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(options.port ?? 0, host, () => resolve());
@@ -190,12 +222,9 @@ export async function startSignalingServer(options: SignalingServerOptions = {})
     url: `ws://${urlHost}:${port}`,
     host,
     port,
-    stats: () => ({ connections: clients.size, rooms: rooms.size, relayed, cutOff: cutOffCount }),
+    stats: () => relay.stats(),
     close: async () => {
-      clearInterval(rate);
-      clearInterval(ping);
-      for (const c of clients) c.socket.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await relay.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };

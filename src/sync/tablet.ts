@@ -1,6 +1,7 @@
 /**
  * Sync as a tablet runs it in the browser: one tab leads (tab-channel.ts) and runs
- * the mesh over y-webrtc (webrtc-transport.ts), with a repair timer; every tab tells
+ * the mesh over y-webrtc (webrtc-transport.ts) and over WebSocket to the hubs it is
+ * given (ws-transport.ts), with a repair timer; every tab tells
  * the others what its journal added. This is the one place in src/sync that owns
  * timers; everything below it takes time and randomness as arguments.
  */
@@ -10,6 +11,7 @@ import { syncLimits } from './limits.ts';
 import { createMesh, type Mesh, type MeshLogLine, type MeshOptions } from './mesh.ts';
 import { lead, openTabChannel, type ChannelLike, type LocksLike } from './tab-channel.ts';
 import { startWebrtcSync, type WebrtcSync } from './webrtc-transport.ts';
+import { dialWs, type WsCtor, type WsDial } from './ws-transport.ts';
 import { createYBridge, type YBridge, type YBridgeOptions } from './ydoc.ts';
 
 export interface TabletSyncOptions {
@@ -18,6 +20,13 @@ export interface TabletSyncOptions {
   secret: string;
   /** Signaling server URLs (the store hub's, the cloud hub's). */
   signaling: string[];
+  /**
+   * Hubs to sync with over WebSocket, beside the WebRTC peers: each one's book
+   * endpoint, ws(s)://host:port/sync/<book> (the store hub's, the cloud hub's).
+   */
+  hubs?: string[];
+  /** WebSocket constructor for `hubs` (default: the browser's). */
+  WebSocket?: WsCtor;
   clock?: () => number;
   random?: () => number;
   /** Entries another tab added (refresh views). */
@@ -39,6 +48,8 @@ export interface TabletSync {
   /** The mesh, while this tab leads. */
   mesh(): Mesh | undefined;
   webrtc(): WebrtcSync | undefined;
+  /** The hub connections (one per `hubs` URL), while this tab leads. */
+  hubs(): readonly WsDial[];
   stop(): void;
 }
 
@@ -50,6 +61,7 @@ export function startTabletSync(options: TabletSyncOptions): TabletSync {
   const tabs = openTabChannel(journal.book, options.channel);
   let mesh: Mesh | undefined;
   let webrtc: WebrtcSync | undefined;
+  let hubs: WsDial[] = [];
   let timer: ReturnType<typeof setInterval> | undefined;
   let bridge: YBridge | undefined;
 
@@ -74,6 +86,12 @@ export function startTabletSync(options: TabletSyncOptions): TabletSync {
       }
       mesh = createMesh(meshOptions);
       webrtc = startWebrtcSync({ mesh, room: `daybook:${journal.book}`, secret: options.secret, signaling: options.signaling, clock, random });
+      const meshNow = mesh;
+      hubs = (options.hubs ?? []).map((url) => {
+        const dial: Parameters<typeof dialWs>[0] = { mesh: meshNow, url, clock, random, via: `hub:${url}` };
+        if (options.WebSocket !== undefined) dial.WebSocket = options.WebSocket;
+        return dialWs(dial);
+      });
       timer = setInterval(() => void mesh?.repair(), syncLimits.repairIntervalMs);
     },
     options.locks,
@@ -82,8 +100,11 @@ export function startTabletSync(options: TabletSyncOptions): TabletSync {
   return {
     mesh: () => mesh,
     webrtc: () => webrtc,
+    hubs: () => hubs,
     stop: () => {
       if (timer !== undefined) clearInterval(timer);
+      for (const hub of hubs) hub.close();
+      hubs = [];
       webrtc?.stop();
       mesh?.close();
       bridge?.close();
