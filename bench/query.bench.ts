@@ -3,11 +3,12 @@
  * applied to stores of 100k and 500k entries beside one plain txn, with the entries
  * each judged; QueryStore.load of 1M entries beside the core fold of the same set;
  * the trial balance over 1M postings beside the core fold's trialBalance and a
- * Map-over-objects loop; the apply rate of the fast path; memory per entry at 1M.
+ * Map-over-objects loop; the apply rate of the fast path; memory per entry at 1M;
+ * an upload of 10k entries in arbitrary order beside the same in causal order.
  *
  *   npx tsx --expose-gc bench/query.bench.ts   (alone)
  *   npm run bench -- query                     (through the runner)
- *   DAYBOOK_BENCH_ONLY=structural,load,tb,memory picks sections (default all)
+ *   DAYBOOK_BENCH_ONLY=structural,load,tb,memory,upload picks sections (default all)
  *
  * Goals (issue): trial balance over 1M postings under 25 ms; under 300 bytes per
  * entry at 1M entries.
@@ -302,8 +303,43 @@ async function coldLoad(txns: number): Promise<void> {
   report({ name: 'QueryStore.load + trial balance', medianMs: median(loadMs), runs: loadMs.length }, base);
 }
 
+/**
+ * An upload in arbitrary order (a hub taking a store's outage from sync, issue #8):
+ * `total` entries applied in batches of `batch`, shuffled, so most batches come before
+ * the genesis or their author's join. Baseline: the same batches in causal order.
+ */
+async function upload(total: number, batch: number): Promise<void> {
+  heading(`query store: upload of ${total / 1000}k entries in batches of ${batch}, arbitrary order vs causal, median of 3 runs`);
+  const gen = new Generator(total);
+  const causal = gen.start();
+  for (let j = causal.length; j < total; j++) causal.push(gen.txn(j));
+  const random = seeded(11);
+  const shuffled = [...causal];
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+  }
+  const play = (order: readonly Entry[]): number => {
+    const store = new QueryStore();
+    for (let i = 0; i < order.length; i += batch) store.apply(order.slice(i, i + batch));
+    if (store.size !== total) throw new Error('upload lost entries');
+    return store.folds;
+  };
+  let folds = [0, 0];
+  const base = await measure('baseline: causal order', () => (folds[0] = play(causal)), { runs: 3, items: total });
+  report(base);
+  report(await measure('arbitrary order (genesis and joins anywhere)', () => (folds[1] = play(shuffled)), { runs: 3, items: total }), base);
+  console.log(`    folds of the whole set per upload: causal ${folds[0]}, arbitrary ${folds[1]}`);
+  folds = [];
+}
+
 export async function run(): Promise<void> {
-  const only = (process.env['DAYBOOK_BENCH_ONLY'] ?? 'tb,memory,structural,load').split(',');
+  const only = (process.env['DAYBOOK_BENCH_ONLY'] ?? 'tb,memory,structural,load,upload').split(',');
+  if (only.includes('upload')) {
+    await upload(10_000, 500);
+    await upload(10_000, 100);
+    gc?.();
+  }
   if (only.includes('structural')) {
     await structuralApplies(100_000);
     gc?.();

@@ -52,6 +52,8 @@ let sync: TabletSync | undefined;
 let options: OpenOptions | undefined;
 const logs: MeshLogLine[] = [];
 let evilAttempt = 0;
+/** Entries this tab heard of from other tabs of the same browser (BroadcastChannel). */
+let fromOtherTabs = 0;
 
 function must(): Journal {
   if (journal === undefined) throw new Error('call open() first');
@@ -94,6 +96,9 @@ function startSync(): void {
     journal: must(),
     secret: options!.secret,
     signaling: options!.signaling,
+    onOtherTab: (entries) => {
+      fromOtherTabs += entries.length;
+    },
     onLog: (line) => {
       logs.push(line);
       if (logs.length > 2000) logs.splice(0, 1000);
@@ -163,6 +168,10 @@ const api = {
     }
     return summary;
   },
+  /** Whether this tab leads the book's sync (holds the Web Lock and runs the mesh). */
+  leading: (): boolean => sync?.mesh() !== undefined,
+  /** Entries other tabs of this browser announced over BroadcastChannel. */
+  fromOtherTabs: (): number => fromOtherTabs,
   /** Connected peers (y-webrtc ids) with a session. */
   peers: (): number => sync?.webrtc()?.peers().length ?? 0,
   async presence(): Promise<{ online: string[]; missing: string[] }> {

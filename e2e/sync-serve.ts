@@ -22,8 +22,16 @@ export interface SyncWorld {
   close(): Promise<void>;
 }
 
+export interface SyncWorldOptions {
+  /** Address the page server and the signaling server bind (default 127.0.0.1). */
+  host?: string;
+  /** Chromium flags beside FLAGS, given the page origin. */
+  extraFlags?: (origin: string) => string[];
+}
+
 /** Bundle the page, serve it, start the signaling server and Chromium. */
-export async function startSyncWorld(): Promise<SyncWorld> {
+export async function startSyncWorld(worldOptions: SyncWorldOptions = {}): Promise<SyncWorld> {
+  const host = worldOptions.host ?? '127.0.0.1';
   await buildPages(['sync']);
   const http: Server = createServer((req, res) => {
     if (req.url === '/sync.html') {
@@ -34,13 +42,13 @@ export async function startSyncWorld(): Promise<SyncWorld> {
       res.end(readFileSync(pageScript('sync')));
     } else res.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => http.listen(0, host, resolve));
   const address = http.address();
   if (address === null || typeof address === 'string') throw new Error('no port');
-  const origin = `http://127.0.0.1:${address.port}`;
+  const origin = `http://${host}:${address.port}`;
   const signalingLog: string[] = [];
-  const signaling = await startSignalingServer({ log: (l) => signalingLog.push(`${l.event}: ${l.detail}`) });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  const signaling = await startSignalingServer({ host, log: (l) => signalingLog.push(`${l.event}: ${l.detail}`) });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, ...(worldOptions.extraFlags?.(origin) ?? [])], headless: true });
   const contexts: BrowserContext[] = [];
   return {
     origin,

@@ -1,8 +1,9 @@
 /**
- * The network and the machines misbehaving: messages dropped, duplicated,
- * reordered, delayed or damaged; partitions and heals; crashes in the
- * middle of an append and restarts; clocks skewed or jumping; a browser wiping a
- * tablet's storage. Plus the one healthy background activity: gossip rounds.
+ * The network and the machines misbehaving: connections dropped, stalled,
+ * overtaken by other connections, entries relayed twice or damaged by a peer;
+ * partitions and heals; crashes in the middle of an append and restarts; clocks
+ * skewed or jumping; a browser wiping a tablet's storage. Plus the one healthy background activity: a device re-announcing
+ * its frontier (the runtime's repair timer).
  */
 import { measureEviction } from './eviction.ts';
 import type { World } from './world.ts';
@@ -12,7 +13,7 @@ export async function drop(world: World): Promise<string | undefined> {
 }
 
 export async function duplicate(world: World): Promise<string | undefined> {
-  return world.network.duplicate(world.prng);
+  return world.network.duplicate(world.prng, (text) => world.decode(text));
 }
 
 export async function reorder(world: World): Promise<string | undefined> {
@@ -42,7 +43,8 @@ export async function offline(world: World): Promise<string | undefined> {
   const tablet = world.prng.pick(world.tablets().filter((t) => !world.network.offline.has(t.node)));
   if (tablet === undefined) return undefined;
   world.network.offline.add(tablet.node);
-  return `${tablet.node} offline`;
+  const cut = world.network.cutUnreachable();
+  return `${tablet.node} offline (${cut} connections closed)`;
 }
 
 export async function online(world: World): Promise<string | undefined> {
@@ -113,11 +115,11 @@ export async function evict(world: World): Promise<string | undefined> {
   return `${tablet.node} wiped: ${old} held ${held}, ${lost} held nowhere else; now ${tablet.device}`;
 }
 
-/** One anti-entropy round: a device tells one of its links what it holds. */
-export async function gossip(world: World): Promise<string | undefined> {
-  const peer = world.prng.pick(world.peers.filter((p) => p.up));
-  const to = peer === undefined ? undefined : world.prng.pick(world.network.links(peer.node));
-  if (peer === undefined || to === undefined) return undefined;
-  await world.gossip(peer).announce(to);
-  return `${peer.node} announced to ${to}`;
+/** A repair round: a device re-announces its frontier on every connection where it changed (the runtime does it every 5 s). */
+export async function repair(world: World): Promise<string | undefined> {
+  const peer = world.prng.pick(world.peers.filter((p) => p.up && world.network.links(p.node).length > 0));
+  const mesh = peer === undefined ? undefined : world.network.mesh(peer.node);
+  if (peer === undefined || mesh === undefined) return undefined;
+  await mesh.repair();
+  return `${peer.node} repaired on ${world.network.links(peer.node).join(',')}`;
 }

@@ -118,7 +118,6 @@ export async function saveDraft(world: World): Promise<string | undefined> {
   const entry = await tablet.saveDraft(id);
   world.resolved.add(entry.id);
   world.counts.resolved++;
-  world.gossip(tablet).push([entry]);
   return `${tablet.node} saved draft ${id} as ${entry.peer}#${entry.seq}`;
 }
 

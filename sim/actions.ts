@@ -10,7 +10,7 @@
  * kind of trouble several times.
  */
 import { ack, admit, close, join, retire, seal } from './actions-closing.ts';
-import { corrupt, crash, delay, drop, duplicate, evict, gossip, heal, jump, offline, online, partition, reorder, restart, skew } from './actions-faults.ts';
+import { corrupt, crash, delay, drop, duplicate, evict, heal, jump, offline, online, partition, reorder, repair, restart, skew } from './actions-faults.ts';
 import { draft, late, negate, post, saveDraft, settle, summarise, twinNegate } from './actions-ledger.ts';
 import type { World } from './world.ts';
 
@@ -27,7 +27,9 @@ export interface StepKind {
 const anyDown = (w: World): boolean => w.peers.some((p) => !p.up);
 const anyPending = (w: World): boolean => w.peers.some((p) => p.up && p.pending.length > 0);
 const managerUp = (w: World): boolean => w.manager.up;
-const inFlight = (w: World): boolean => w.network.queue.length > 0;
+const inFlight = (w: World): boolean => w.network.inFlight() > 0;
+/** Some connection is open (the wire faults act on connections, in flight or not). */
+const anyLink = (w: World): boolean => w.peers.some((p) => w.network.links(p.node).length > 0);
 
 export const STEP_KINDS: readonly StepKind[] = [
   { name: 'post', fault: false, weight: 16, run: post },
@@ -44,12 +46,12 @@ export const STEP_KINDS: readonly StepKind[] = [
   { name: 'join', fault: false, weight: 2, ready: (w) => w.oldIdentities.length > 0, run: join },
   { name: 'retire', fault: false, weight: 1, ready: (w) => w.oldIdentities.length > 0 && w.manager.up, run: retire },
   { name: 'admit', fault: false, weight: 1, ready: managerUp, run: admit },
-  { name: 'gossip', fault: false, weight: 8, run: gossip },
-  { name: 'drop', fault: true, weight: 2, ready: inFlight, run: drop },
+  { name: 'repair', fault: false, weight: 8, run: repair },
+  { name: 'drop', fault: true, weight: 2, ready: anyLink, run: drop },
   { name: 'duplicate', fault: true, weight: 2, ready: inFlight, run: duplicate },
   { name: 'reorder', fault: true, weight: 2, ready: inFlight, run: reorder },
-  { name: 'delay', fault: true, weight: 2, ready: inFlight, run: delay },
-  { name: 'corrupt', fault: true, weight: 1, ready: (w) => w.network.queue.some((m) => m.message.type === 'entries'), run: corrupt },
+  { name: 'delay', fault: true, weight: 2, ready: anyLink, run: delay },
+  { name: 'corrupt', fault: true, weight: 1, ready: inFlight, run: corrupt },
   { name: 'partition', fault: true, weight: 1, ready: (w) => !w.network.partitioned, run: partition },
   { name: 'heal', fault: false, weight: 1.5, ready: (w) => w.network.partitioned, run: heal },
   { name: 'offline', fault: true, weight: 1, run: offline },

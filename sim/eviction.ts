@@ -8,7 +8,7 @@
  * what it once announced.
  */
 import type { EntryId, PeerId } from '../src/core/types.ts';
-import { lineHolds } from './protocol.ts';
+import { lineHolds } from './held-by.ts';
 import type { SimPeer } from './peer.ts';
 import type { World } from './world.ts';
 

@@ -83,7 +83,7 @@ describe('the invariants catch', () => {
     const { id: _id, sig: _sig, ...unsigned } = join;
     const fork = makeDevEntry({ ...unsigned, nonce: 'fork-0000000000000000' });
     world.texts.set(encodeEntry(fork), fork.id);
-    await peer.ingest([encodeEntry(fork)], { node: 'X', device: 'X' });
+    await peer.ingest([encodeEntry(fork)], 'X');
     expect(await failureOf(() => checkStep(world))).toBe('honest-alarms');
   });
 
@@ -119,8 +119,8 @@ describe('the invariants catch', () => {
 
   it('a sync layer that never delivers (quiescence)', async () => {
     const world = await worldAfter(40);
-    world.network.send = () => false;
-    // Something must be missing somewhere for gossip to have work: one fresh sale.
+    world.network.deliverOne = () => false;
+    // Something must be missing somewhere for sync to have work: one fresh sale.
     await world.appendResolved(writer(world), { kind: 'txn', body: { postings: [{ account: 'Assets:Cash', amount: 5 }, { account: 'Income:Sales', amount: -5 }] } });
     expect(await failureOf(() => quiesce(world))).toBe('quiescence');
   });

@@ -1,8 +1,9 @@
 /**
- * `npm run sim -- [--seeds N] [--first S] [--seed S] [--steps N] [--tablets N] [--hubs 1|2] [--trace] [--stop]`
+ * `npm run sim -- [--seeds N] [--first S] [--seed S] [--steps N] [--tablets N] [--hubs 1|2] [--credit FRAMES] [--trace] [--stop]`
  *
  * Runs seeds first..first+N-1 (default 1..20), or replays one seed with --seed
- * (add --trace to print every step). Prints a progress line, every failure with
+ * (add --trace to print every step). --credit sets the credit window every sync
+ * session grants (small windows stress flow control). Prints a progress line, every failure with
  * the command that replays it, and a summary. Exits 1 when any seed failed.
  */
 import { runSeed, type RunOptions } from './run.ts';
@@ -14,6 +15,7 @@ interface Cli {
   steps: number;
   tablets: number;
   hubs?: number;
+  credit?: number;
   trace: boolean;
   stop: boolean;
 }
@@ -33,6 +35,7 @@ function parse(argv: readonly string[]): Cli {
     else if (flag === '--steps') cli.steps = value();
     else if (flag === '--tablets') cli.tablets = Math.max(2, value());
     else if (flag === '--hubs') cli.hubs = Math.min(2, Math.max(1, value()));
+    else if (flag === '--credit') cli.credit = Math.max(1, value());
     else if (flag === '--trace') cli.trace = true;
     else if (flag === '--stop') cli.stop = true;
     else throw new Error(`unknown option ${flag}`);
@@ -48,6 +51,7 @@ async function main(): Promise<number> {
   for (let k = 0; k < cli.seeds; k++) {
     const options: RunOptions = { seed: cli.first + k, steps: cli.steps, tablets: cli.tablets };
     if (cli.hubs !== undefined) options.hubs = cli.hubs;
+    if (cli.credit !== undefined) options.creditWindowFrames = cli.credit;
     if (cli.trace) options.trace = (line) => console.log(line);
     const result = await runSeed(options);
     addRun(totals, result);

@@ -16,8 +16,9 @@ import type { BookId, Entry, EntryId, PeerId, PeriodId } from '../src/core/types
 import type { AppendInput, Journal } from '../src/journal/journal.ts';
 import { createMemoryStore, openMemoryJournal, type MemoryJournalStore } from '../src/journal/memory-journal.ts';
 import { QueryStore } from '../src/query/store.ts';
-import type { GossipHost } from './gossip.ts';
-import { lineHolds, type HaveLine, type Sender } from './protocol.ts';
+import type { FrontierLine } from '../src/sync/frame.ts';
+import type { IngestReport } from '../src/journal/journal.ts';
+import { lineHolds, type HaveLine } from './held-by.ts';
 
 export type PeerKind = 'tablet' | 'hub';
 
@@ -31,6 +32,10 @@ export interface Registry {
   made(entry: Entry, atMs: number): void;
   /** Entries newly held by `peer` through ingest (an entry thought lost may come back from the wire). */
   ingested(peer: SimPeer, accepted: readonly Entry[]): void;
+  /** The peer opened its journal (start, restart, after a wipe): its sync starts over it. */
+  opened(peer: SimPeer): void;
+  /** The peer's process died: its connections drop. */
+  crashed(peer: SimPeer): void;
 }
 
 /** What the journal must hold, kept by the simulator beside the real thing. */
@@ -61,7 +66,7 @@ interface View {
   ledger?: Ledger;
 }
 
-export class SimPeer implements GossipHost {
+export class SimPeer {
   device: PeerId;
   /** 1 for the first identity on this node; grows with each eviction. */
   generation = 1;
@@ -124,6 +129,28 @@ export class SimPeer implements GossipHost {
     this.journal = journal;
     this.query = query;
     this.touch();
+    this.env.registry.opened(this);
+  }
+
+  /**
+   * The journal as sync sees it: the real one, with ingest also keeping the model
+   * (what was delivered must be held, damaged copies refused). Everything else is
+   * the journal's own method, bound to it.
+   */
+  syncJournal(): Journal {
+    const journal = this.mustJournal();
+    const ingest = async (texts: readonly unknown[], from: string): Promise<IngestReport> => {
+      const report = await journal.ingest(texts, from);
+      this.noteIngest(texts, report);
+      return report;
+    };
+    return new Proxy(journal, {
+      get(target, prop) {
+        if (prop === 'ingest') return ingest;
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
   }
 
   /**
@@ -132,6 +159,7 @@ export class SimPeer implements GossipHost {
    * kept with its settings, so the "held by" figure survives a restart.
    */
   crash(): PendingAppend[] {
+    if (this.journal !== undefined) this.env.registry.crashed(this);
     const lost = this.pending;
     this.pending = [];
     this.journal = undefined;
@@ -198,7 +226,7 @@ export class SimPeer implements GossipHost {
     return view.ledger;
   }
 
-  // ---- GossipHost ----------------------------------------------------------
+  // ---- sync ------------------------------------------------------------------
 
   async frontier(): Promise<ReadonlyMap<PeerId, AuthorFrontier>> {
     const entries = await this.entries();
@@ -207,28 +235,32 @@ export class SimPeer implements GossipHost {
     return view.frontier;
   }
 
-  range(peer: PeerId, from: number, to: number): Promise<Entry[]> {
-    return this.mustJournal().range(peer, from, to);
+  /** Ingest texts from a device directly (pairing), keeping the model. */
+  async ingest(texts: readonly string[], fromDevice: string): Promise<readonly Entry[]> {
+    const journal = this.mustJournal();
+    const report = await journal.ingest(texts, fromDevice);
+    this.noteIngest(texts, report);
+    return report.accepted;
   }
 
-  /** Ingest texts from a peer, keeping the model: genuine texts must be held after, damaged ones refused. */
-  async ingest(texts: readonly string[], from: Sender): Promise<readonly Entry[]> {
-    const report = await this.mustJournal().ingest(texts, from.device);
+  /** After an ingest: genuine texts must be held from now on, damaged ones refused. */
+  private noteIngest(texts: readonly unknown[], report: IngestReport): void {
     for (const text of texts) {
-      const id = this.env.registry.idOfText(text);
+      const id = typeof text === 'string' ? this.env.registry.idOfText(text) : undefined;
       if (id !== undefined) this.model.held.add(id);
-      else if (this.env.registry.isDamaged(text)) this.model.refused++;
-      else throw new Error(`simulator fault: ${this.node} was sent a text nobody made: ${text.slice(0, 120)}`);
+      else if (typeof text === 'string' && this.env.registry.isDamaged(text)) this.model.refused++;
+      // A product bug (sync made up a text): reported by the invariants, not thrown into the session.
+      else this.listenerError ??= new Error(`sync handed ${this.node} a text nobody made: ${String(text).slice(0, 120)}`);
     }
     this.env.registry.ingested(this, report.accepted);
     // A refusal changes no entry, but the quarantine count must be checked.
     if (report.refused.length > 0) this.dirty = true;
-    return report.accepted;
   }
 
-  heard(from: Sender, lines: readonly HaveLine[]): void {
-    if (from.device === this.device) return;
-    this.heardFrom.set(from.device, new Map(lines.map((line) => [line.peer, line])));
+  /** A session heard `device`'s frontier: the "held by N devices" figure is made of these. */
+  heard(device: string, lines: readonly FrontierLine[]): void {
+    if (device === this.device) return;
+    this.heardFrom.set(device, new Map(lines.map((line): [PeerId, HaveLine] => [line.peer as PeerId, { peer: line.peer as PeerId, contiguous: line.contiguous, highest: line.highest, missing: line.gaps.map(([a, b]): [number, number] => [a, b]) }])));
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * Quiescence: the storm ends. Partitions heal, every crashed device restarts,
- * appends in flight finish, and gossip runs without faults until nothing is in
- * flight and a full round moves nothing. Then every peer must hold the same set,
+ * appends in flight finish, every pair of devices connects again, and the real
+ * sync runs without faults (each round: every device re-announces its frontier,
+ * then every frame is delivered) until nothing is in flight and the sets agree. Then every peer must hold the same set,
  * show the same books (stateDigest of the fold and of the query store), the same
  * balances and the same periods; every resolved append is held by all, unless its
  * last copy was wiped, in which case by none.
@@ -12,7 +13,7 @@ import { settle } from './actions-ledger.ts';
 import { checkStep, fail, FAR_DAY } from './invariants.ts';
 import type { World } from './world.ts';
 
-/** Gossip rounds before quiescence counts as not reached. */
+/** Repair rounds before quiescence counts as not reached. */
 const ROUNDS_MAX = 12;
 
 export async function quiesce(world: World): Promise<{ rounds: number }> {
@@ -22,7 +23,8 @@ export async function quiesce(world: World): Promise<{ rounds: number }> {
   for (const tablet of world.tablets()) while (tablet.pending.length > 0) await settle(world, tablet);
   await checkStep(world);
   for (let round = 1; round <= ROUNDS_MAX; round++) {
-    for (const peer of world.peers) for (const to of world.network.links(peer.node)) await world.gossip(peer).announce(to);
+    world.network.connectAll(true);
+    for (const peer of world.peers) await world.network.mesh(peer.node)?.repair();
     await drain(world);
     await checkStep(world);
     if (await sameSets(world)) {
@@ -30,13 +32,19 @@ export async function quiesce(world: World): Promise<{ rounds: number }> {
       return { rounds: round };
     }
   }
-  return fail('quiescence', `peers still hold different sets after ${ROUNDS_MAX} fault-free gossip rounds`);
+  return fail('quiescence', `peers still hold different sets after ${ROUNDS_MAX} fault-free repair rounds`);
 }
 
-/** Deliver everything in flight, in due order, including what deliveries cause. */
+/** Deliver everything in flight, in due order, including what deliveries cause, until every session is idle. */
 async function drain(world: World): Promise<void> {
-  await world.deliverDue(Infinity);
+  for (let i = 0; i < IDLE_WAITS_MAX; i++) {
+    await world.deliverDue(Infinity);
+    if (world.network.inFlight() === 0 && world.peers.every((p) => world.network.mesh(p.node)?.idle() ?? true)) return;
+  }
 }
+
+/** Waits for sessions that are busy with nothing in flight (a journal call still running). */
+const IDLE_WAITS_MAX = 20;
 
 function idsOf(entries: readonly Entry[]): string {
   return entries.map((e) => e.id).sort().join(',');

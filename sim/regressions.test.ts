@@ -21,24 +21,33 @@ interface Pinned {
   walks?: (result: RunResult) => boolean;
 }
 
-/** None yet: no seed has failed on committed code (see the report of issue 7). */
+/**
+ * None yet: no seed has failed on committed code (see the report of issue 7), and
+ * none failed once the world synced through the real src/sync sessions (seeds 1-100
+ * of 300 steps were run when that changed).
+ */
 const BUGS: readonly Pinned[] = [];
 
 const STORIES: readonly Pinned[] = [
   {
-    options: { seed: 29, steps: 300, tablets: 8 },
+    options: { seed: 12, steps: 300, tablets: 8 },
     story: 'wiped tablets take resolved appends with them; survivors still converge and hold none of them',
     walks: (r) => r.world.eviction.ownLostResolved >= 10 && r.world.lost.size > 0,
   },
   {
-    options: { seed: 2005, steps: 300, tablets: 8 },
+    options: { seed: 13, steps: 300, tablets: 8 },
     story: "the 'held by N' figure counts devices that were wiped since they announced",
     walks: (r) => r.world.eviction.overstated > 0,
   },
   {
-    options: { seed: 31, steps: 300, tablets: 8 },
-    story: 'the manager admits entries held for review',
-    walks: (r) => (r.world.counts.actions['admit'] ?? 0) >= 2,
+    options: { seed: 57, steps: 300, tablets: 8 },
+    story: 'the manager seals periods (every tablet acknowledged) and admits entries held for review',
+    walks: (r) => (r.world.counts.actions['admit'] ?? 0) >= 2 && (r.world.counts.actions['seal'] ?? 0) >= 1 && r.world.finals.size >= 1,
+  },
+  {
+    options: { seed: 3, steps: 150, tablets: 8, creditWindowFrames: 1 },
+    story: 'every session grants one frame of credit: flow control holds every frame back, and the world still converges',
+    walks: (r) => r.world.network.stats.entriesServed > 0 && r.world.network.stats.connectionsDropped > 0 && (r.world.network.stats.events['cut-off'] ?? 0) === 0,
   },
 ];
 

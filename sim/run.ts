@@ -66,5 +66,6 @@ function failureOf(world: World, error: unknown): RunFailure {
 /** The command that replays a run exactly. */
 export function replayCommand(options: RunOptions): string {
   const hubs = options.hubs === undefined ? '' : ` --hubs ${options.hubs}`;
-  return `npm run sim -- --seed ${options.seed} --steps ${options.steps} --tablets ${options.tablets}${hubs}`;
+  const credit = options.creditWindowFrames === undefined ? '' : ` --credit ${options.creditWindowFrames}`;
+  return `npm run sim -- --seed ${options.seed} --steps ${options.steps} --tablets ${options.tablets}${hubs}${credit}`;
 }

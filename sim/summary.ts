@@ -4,7 +4,7 @@
  */
 import { FAULT_KINDS } from './actions.ts';
 import { emptyEvictionStats, type EvictionStats } from './eviction.ts';
-import { emptyGossipStats, type GossipStats } from './gossip.ts';
+import { emptyWireStats, type WireStats } from './network.ts';
 import { replayCommand, type RunResult } from './run.ts';
 
 export interface Totals {
@@ -18,12 +18,11 @@ export interface Totals {
   committedUnresolved: number;
   lostInCrash: number;
   sealRefusedAfterCheck: number;
-  undeliverable: number;
   delivered: number;
   /** Query store batches on the fast path, and by folding again. */
   applies: { fast: number; refold: number };
   quiescenceRoundsMax: number;
-  gossip: GossipStats;
+  wire: WireStats;
   eviction: EvictionStats;
 }
 
@@ -39,11 +38,10 @@ export function emptyTotals(): Totals {
     committedUnresolved: 0,
     lostInCrash: 0,
     sealRefusedAfterCheck: 0,
-    undeliverable: 0,
     delivered: 0,
     applies: { fast: 0, refold: 0 },
     quiescenceRoundsMax: 0,
-    gossip: emptyGossipStats(),
+    wire: emptyWireStats(),
     eviction: emptyEvictionStats(),
   };
 }
@@ -64,14 +62,17 @@ export function addRun(totals: Totals, result: RunResult): void {
   totals.committedUnresolved += world.counts.committedUnresolved;
   totals.lostInCrash += world.counts.lostInCrash;
   totals.sealRefusedAfterCheck += world.counts.sealRefusedAfterCheck;
-  totals.undeliverable += world.network.undeliverable;
   totals.delivered += world.counts.delivered;
   for (const peer of world.peers) {
     totals.applies.fast += peer.applies.fast;
     totals.applies.refold += peer.applies.refold;
   }
   totals.quiescenceRoundsMax = Math.max(totals.quiescenceRoundsMax, result.quiescenceRounds ?? 0);
-  for (const key of Object.keys(totals.gossip) as Array<keyof GossipStats>) totals.gossip[key] += world.gossipStats[key];
+  const w = world.network.stats;
+  for (const key of Object.keys(totals.wire) as Array<keyof WireStats>) {
+    if (key === 'events' || key === 'framesByType') addCounts(totals.wire[key], w[key]);
+    else totals.wire[key] += w[key];
+  }
   const e = world.eviction;
   for (const key of Object.keys(totals.eviction) as Array<keyof EvictionStats>) {
     if (key === 'lostAgesMs') totals.eviction.lostAgesMs.push(...e.lostAgesMs);
@@ -103,8 +104,15 @@ export function formatTotals(t: Totals, elapsedMs: number): string {
   const checkTotal = checks.reduce((n, [, v]) => n + v, 0);
   lines.push(`invariant checks: ${checkTotal} (${checks.map(([k, v]) => `${k} ${v}`).join(', ')})`);
   lines.push(`appends: ${t.resolved} resolved, ${t.committedUnresolved} committed unresolved at a crash, ${t.lostInCrash} lost unresolved in a crash`);
-  const g = t.gossip;
-  lines.push(`sync: ${t.delivered} messages delivered, ${t.undeliverable} lost to a cut link or a crashed receiver; ${g.haves} haves, ${g.wants} wants, ${g.frames} frames, ${g.entriesSent} entries sent (${g.entriesRedundant} not new); quiescence in <= ${t.quiescenceRoundsMax} rounds`);
+  const w = t.wire;
+  lines.push(`sync (real sessions): ${w.connectionsOpened} connections opened, ${w.connectionsDropped} dropped by a fault, ${w.connectionsClosedByBye} closed with a bye; ${w.framesDelivered} frames delivered (${(w.bytesDelivered / 1e6).toFixed(1)} MB), ${w.framesLost} lost with their connection; quiescence in <= ${t.quiescenceRoundsMax} rounds`);
+  const listed = (counts: Record<string, number>): string =>
+    Object.entries(counts)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+  lines.push(`  frames by type: ${listed(w.framesByType)}; entries pushed live ${w.entriesPushed}, served for wants ${w.entriesServed}`);
+  lines.push(`  session log: ${listed(w.events)}`);
   lines.push(`query store: ${t.applies.fast + t.applies.refold} batches applied, ${t.applies.fast} on the fast path, ${t.applies.refold} by folding again`);
   if (t.sealRefusedAfterCheck > 0) lines.push(`seals refused after the precheck: ${t.sealRefusedAfterCheck}`);
   lines.push(...formatEviction(t.eviction));
@@ -115,7 +123,7 @@ function formatEviction(e: EvictionStats): string[] {
   const ages = [...e.lostAgesMs].sort((a, b) => a - b);
   const minutes = (ms: number | undefined): string => (ms === undefined ? '-' : `${Math.round(ms / 60_000)} min`);
   return [
-    `evictions: ${e.evictions}; entries on wiped tablets ${e.entriesHeld}, held nowhere else ${e.soleCopies} (${e.rescuedFromWire} later rescued from messages still in flight)`,
+    `evictions: ${e.evictions}; entries on wiped tablets ${e.entriesHeld}, held nowhere else ${e.soleCopies} (${e.rescuedFromWire} later rescued from frames still in flight)`,
     `  own entries ${e.ownEntries}, lost ${e.ownLost} (${e.ownLostResolved} of them resolved appends)`,
     `  "held by N" just before: warned (said 1) for ${e.lostWarned} lost, said >= 2 for ${e.lostUnwarned} lost; overstated for ${e.overstated} own entries, understated for ${e.understated}`,
     `  age of lost entries at the wipe: median ${minutes(ages[Math.floor(ages.length / 2)])}, max ${minutes(ages[ages.length - 1])}`,

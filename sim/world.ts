@@ -2,18 +2,20 @@
  * The simulated world: N tablets (one of them the manager's, which owns the book
  * and closes periods) and one or two hubs, driven by one seeded PRNG and a virtual
  * clock. Only time, randomness, the network and storage are simulated; the
- * journal, the query store and the core are the real ones.
+ * journal, the query store, the core and the sync (src/sync meshes and sessions,
+ * exchanging real frames over network.ts's connections) are the real ones.
  *
  * The world holds what no single device knows: every entry text ever made (so a
  * damaged copy is told apart from a genuine one), which appends resolved, which
  * entries were lost with a wiped tablet, and every final period's figures.
  */
-import { encodeEntry } from '../src/core/entry.ts';
+import { devVerifier, encodeEntry } from '../src/core/entry.ts';
 import { businessDateFromUtcMs } from '../src/core/dates.ts';
 import type { BookId, BusinessDate, Entry, EntryId, PeerId, PeriodId } from '../src/core/types.ts';
 import type { RosterMember } from '../src/core/ledger.ts';
 import type { AppendInput } from '../src/journal/journal.ts';
-import { emptyGossipStats, Gossip, type GossipStats } from './gossip.ts';
+import { decodeEntry } from '../src/core/validate.ts';
+import { createMesh, type Mesh } from '../src/sync/mesh.ts';
 import { SimNetwork } from './network.ts';
 import { SimPeer, type Registry } from './peer.ts';
 import { NANOID_ALPHABET, Prng } from './prng.ts';
@@ -26,6 +28,8 @@ export interface WorldOptions {
   tablets: number;
   /** 1 or 2; undefined lets the seed choose. */
   hubs?: number;
+  /** Credit every session grants, in frames (default: the product's, syncLimits.creditWindowFrames); small windows stress flow control. */
+  creditWindowFrames?: number;
 }
 
 /** Fixed parameters of every world. */
@@ -34,9 +38,6 @@ export const SIM = {
   startMs: 1_740_816_000_000,
   /** Each step moves the world clock by a uniform 0..2x this. */
   meanStepMs: 12 * 60_000,
-  /** Frames of the simulated sync, as the design asks of the real one. */
-  frameBytesMax: 16 * 1024,
-  rangeBatchMax: 500,
   /** Latency profiles a seed chooses among (mean ms): a LAN, a slow link, a congested one, a very poor one. */
   latencyMeansMs: [200, 20_000, 180_000, 900_000],
 } as const;
@@ -51,6 +52,7 @@ export interface RunCounts {
   lostInCrash: number;
   /** sealBody refused after the simulator's own checks said it would not. */
   sealRefusedAfterCheck: number;
+  /** Frames delivered over the simulated connections. */
   delivered: number;
 }
 
@@ -61,7 +63,6 @@ export class World {
   stepNo = 0;
   readonly peers: SimPeer[] = [];
   readonly network: SimNetwork;
-  readonly gossipStats: GossipStats = emptyGossipStats();
   readonly counts: RunCounts = { actions: {}, checks: {}, resolved: 0, committedUnresolved: 0, lostInCrash: 0, sealRefusedAfterCheck: 0, delivered: 0 };
   readonly eviction: EvictionStats = emptyEvictionStats();
   /** Genuine entry texts and their ids. */
@@ -81,7 +82,8 @@ export class World {
   readonly windowDays: number;
   readonly latencyMeanMs: number;
   readonly recent: string[] = [];
-  readonly #engines = new Map<string, Gossip>();
+  /** The last frontier object each session reported, so each is read once. */
+  readonly #heard = new WeakMap<object, true>();
 
   constructor(readonly options: WorldOptions) {
     this.prng = new Prng(options.seed);
@@ -95,6 +97,8 @@ export class World {
       prng: this.prng,
       latency: { meanMs: this.latencyMeanMs },
       onCorrupt: (text) => this.corrupted.add(text),
+      delivered: (node) => this.heardBy(node),
+      deviceOf: (node) => this.peer(node).device,
     });
     const registry: Registry = {
       idOfText: (text) => this.texts.get(text),
@@ -106,12 +110,13 @@ export class World {
       ingested: (_peer, accepted) => {
         for (const entry of accepted) if (this.lost.delete(entry.id)) this.eviction.rescuedFromWire++;
       },
+      opened: (peer) => this.network.attach(peer.node, this.meshFor(peer)),
+      crashed: (peer) => this.network.detach(peer.node),
     };
     const env = { book: this.book, now: () => this.nowMs, nonce: () => this.prng.string(NANOID_ALPHABET, 21), registry };
     for (const node of nodes) {
       const peer = new SimPeer(node, node.startsWith('H') ? 'hub' : 'tablet', env);
       this.peers.push(peer);
-      this.#engines.set(node, new Gossip(peer, this.network, { frameBytesMax: SIM.frameBytesMax, rangeBatchMax: SIM.rangeBatchMax }, this.gossipStats));
     }
   }
 
@@ -130,7 +135,7 @@ export class World {
     for (const entry of made) this.resolved.add(entry.id);
     this.counts.resolved += made.length;
     const texts = made.map(encodeEntry);
-    for (const peer of this.peers) if (peer !== manager) await peer.ingest(texts, { node: 'M', device: manager.device });
+    for (const peer of this.peers) if (peer !== manager) await peer.ingest(texts, manager.device);
   }
 
   get manager(): SimPeer {
@@ -143,8 +148,35 @@ export class World {
     return found;
   }
 
-  gossip(peer: SimPeer): Gossip {
-    return this.#engines.get(peer.node)!;
+  /** The real sync of a device that just opened its journal: a mesh over it, its log counted. */
+  private meshFor(peer: SimPeer): Mesh {
+    return createMesh({
+      journal: peer.syncJournal(),
+      clock: () => this.nowMs,
+      ...(this.options.creditWindowFrames === undefined ? {} : { session: { creditWindowFrames: this.options.creditWindowFrames } }),
+      onLog: (line) => {
+        const events = this.network.stats.events;
+        events[line.event] = (events[line.event] ?? 0) + 1;
+      },
+    });
+  }
+
+  /** After a delivery to `node`: what its sessions heard of others' frontiers feeds its "held by N" figure. */
+  private heardBy(node: string): void {
+    const peer = this.peer(node);
+    for (const session of this.network.mesh(node)?.sessions() ?? []) {
+      const lines = session.remoteFrontier;
+      if (lines === undefined || session.remotePeer === undefined || this.#heard.has(lines)) continue;
+      this.#heard.set(lines, true);
+      peer.heard(session.remotePeer, lines);
+    }
+  }
+
+  /** An entry text as an Entry, when it is a genuine one (for a relay fault). */
+  decode(text: string): Entry | undefined {
+    if (!this.texts.has(text)) return undefined;
+    const result = decodeEntry(text, { verify: devVerifier });
+    return result.ok ? result.value : undefined;
   }
 
   tablets(): SimPeer[] {
@@ -173,16 +205,18 @@ export class World {
   }
 
   /**
-   * Deliver every message due by `untilMs` (what deliveries send may fall due too),
-   * in due order. More than `deliveriesMax` in one go is a message storm: a failure.
+   * Dial what can be dialled, then deliver every frame due by `untilMs` (what
+   * deliveries send may fall due too), in due order, letting the journals finish
+   * what each frame started. More than `deliveriesMax` in one go is a message
+   * storm: a failure.
    */
   async deliverDue(untilMs: number = this.nowMs, deliveriesMax = 100_000): Promise<number> {
     let delivered = 0;
-    for (let message = this.network.takeDue(untilMs); message !== undefined; message = this.network.takeDue(untilMs)) {
-      if (delivered >= deliveriesMax) fail('network-storm', `more than ${deliveriesMax} messages delivered without the clock moving`);
-      if (!this.network.deliverable(message)) continue;
-      await this.gossip(this.peer(message.to)).receive(message.message);
-      delivered++;
+    this.network.connectAll();
+    await settleMicrotasks();
+    while (this.network.deliverOne(untilMs)) {
+      if (++delivered >= deliveriesMax) fail('network-storm', `more than ${deliveriesMax} frames delivered without the clock moving`);
+      await settleMicrotasks();
     }
     this.counts.delivered += delivered;
     return delivered;
@@ -193,7 +227,7 @@ export class World {
     const entry = await peer.append(input);
     this.resolved.add(entry.id);
     this.counts.resolved++;
-    this.gossip(peer).push([entry]);
+    // The mesh pushes it live to every connection (it hears the journal's onEntries).
     return entry;
   }
 }
@@ -202,4 +236,14 @@ export class World {
 export function isActiveMember(roster: readonly RosterMember[], device: PeerId): boolean {
   const member = roster.find((m) => m.peer === device);
   return member !== undefined && member.lastSeq === undefined;
+}
+
+/**
+ * Let every promise the last delivery started run to its end (the in-memory
+ * journal and the sessions use promises, never timers). setImmediate is only a
+ * way to wait for the microtask queue to empty: it decides nothing, so the run
+ * stays deterministic.
+ */
+export async function settleMicrotasks(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
 }

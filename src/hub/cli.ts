@@ -15,7 +15,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { HUB_HELP, parseHubConfig, type HubConfig } from './config.ts';
 import { demoPairingLink, seedDemo } from './demo.ts';
+import { startDemoEnrolment, type DemoEnrolment } from './demo-enrol.ts';
 import { createLog } from './log.ts';
+import type { HubBook } from './books.ts';
 import { startHub, type Hub } from './server.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -96,8 +98,11 @@ async function runHub(argv: readonly string[], env: Env, io: CliIo): Promise<num
   };
   io.onSignal?.(stop);
   log.info('hub starting', { db: config.memory ? 'memory' : config.databaseUrl !== undefined ? 'postgres' : 'pglite', port: config.port, host: config.host });
+  // Demo mode: tablets that sync with the demo book are enrolled as clerks once the demo is seeded (demo-enrol.ts).
+  let enrolment: DemoEnrolment | undefined;
+  const onSyncPeer = (book: HubBook, peer: string): void => void enrolment?.heard(book, peer);
   try {
-    hub = await startHub({ config, log });
+    hub = await startHub({ config, log, ...(config.demo ? { onSyncPeer } : {}) });
   } catch (error) {
     const reason = startFailure(error, config);
     log.error('hub failed to start', { reason });
@@ -114,7 +119,15 @@ async function runHub(argv: readonly string[], env: Env, io: CliIo): Promise<num
     try {
       const seed = await seedDemo(running.books);
       log.info('demo store seeded', { book: seed.book, added: seed.added, duplicates: seed.duplicates });
-      io.say(banner(running.url, config, demoPairingLink(running.url, seed.book, seed.secret)));
+      try {
+        enrolment = await startDemoEnrolment(running.books, log);
+        log.info('demo enrolment ready', { book: seed.book, hubPeer: enrolment.hubPeer });
+      } catch (error) {
+        // The store is there; tablets that join stay pending until enrolled.
+        log.error('demo enrolment failed', { error });
+        io.say(`Tablets joining the demo store will not be enrolled: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      io.say(banner(running.url, config, demoPairingLink(running.url, seed.book, seed.secret), enrolment !== undefined));
     } catch (error) {
       log.error('demo store failed', { error });
       io.say(`The demo store could not be seeded: ${error instanceof Error ? error.message : String(error)}`);
@@ -125,12 +138,13 @@ async function runHub(argv: readonly string[], env: Env, io: CliIo): Promise<num
   return stopped;
 }
 
-function banner(url: string, config: HubConfig, pairing: string | undefined): string {
+function banner(url: string, config: HubConfig, pairing: string | undefined, enrols = false): string {
   const db = config.memory ? 'in memory (nothing is kept)' : config.databaseUrl !== undefined ? 'PostgreSQL' : `embedded (PGlite in ${config.dataDir})`;
   return [
     '',
     `daybook hub is running: open ${url}/ in Chromium`,
     ...(pairing === undefined ? [] : [`Demo store "corner-shop": ${url}/api/books/corner-shop/trial-balance?asOf=2025-03-14`, `Pair a tablet with the demo store: ${pairing}`]),
+    ...(pairing !== undefined && enrols ? ['A tablet that opens this link and syncs with this hub is enrolled in the demo store as a clerk (it may post, not close or enrol); only --demo does this.'] : []),
     `Database: ${db}. Health: ${url}/health. Stop with Ctrl+C.`,
     '',
   ].join('\n');

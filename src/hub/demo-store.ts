@@ -99,6 +99,26 @@ function author(book: BookId, peer: string, startMs: number): Author {
 
 /** The demo week's entries, in the order the devices wrote them. Pure: the same on every call. */
 export function buildDemoStore(): Entry[] {
+  return writeWeek().entries;
+}
+
+/** The date of the manager's join of a demo hub's device: Friday evening, after the week's last manager entry. */
+const HUB_JOIN_DATE = '2025-03-14T18:45:00';
+
+/**
+ * The manager's join of a demo hub's own device (`device`) with the enrol role:
+ * the manager's next entry after the week, so a hub running `--demo` may enrol the
+ * tablets that open its pairing link (demo-enrol.ts). Pure and deterministic in
+ * `device`: a restarted hub (same device) writes the same entry, byte for byte.
+ * Two demo hubs with different devices would fork the manager's chain, so only one
+ * demo hub should hold a given demo book (see demo-enrol.ts).
+ */
+export function buildDemoHubJoin(device: PeerId): EntryOf<'join'> {
+  const { manager } = writeWeek();
+  return manager.write('join', { device, name: 'Demo hub (enrols tablets)', key: '', roles: ['enrol'] }, HUB_JOIN_DATE);
+}
+
+function writeWeek(): { entries: Entry[]; manager: Author } {
   const book = DEMO_STORE_BOOK;
   const manager = author(book, 'manager', OPENING_MS);
   const tills = [author(book, 'till-1', OPENING_MS), author(book, 'till-2', OPENING_MS)] as const;
@@ -163,5 +183,5 @@ export function buildDemoStore(): Entry[] {
     }
     add(manager.txn(at(18, 30), [['Assets:Bank', cash], ['Assets:Cash:Till-1', -cash]], 'Banked the takings'));
   });
-  return entries;
+  return { entries, manager };
 }

@@ -11,7 +11,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { syncLimits } from '../sync/limits.ts';
 import type { SignalingRelay } from '../sync/signaling-server.ts';
 import { acceptWsConnection } from '../sync/ws-transport.ts';
-import type { Books } from './books.ts';
+import type { Books, HubBook } from './books.ts';
 import type { Log } from './log.ts';
 import { markArrivals } from './outage.ts';
 
@@ -24,7 +24,17 @@ export interface SyncUpgrades {
   close(): Promise<void>;
 }
 
-export function createSyncUpgrades(options: { books: Books; relay: SignalingRelay; log: Log; clock: () => number; accepting: () => boolean }): SyncUpgrades {
+export interface SyncUpgradeOptions {
+  books: Books;
+  relay: SignalingRelay;
+  log: Log;
+  clock: () => number;
+  accepting: () => boolean;
+  /** Hear each sync session's remote peer id once its hello is accepted (demo mode enrols it: demo-enrol.ts). */
+  onPeer?: (book: HubBook, peer: string) => void;
+}
+
+export function createSyncUpgrades(options: SyncUpgradeOptions): SyncUpgrades {
   const { books, relay, log } = options;
   // ws cuts anything far beyond a frame itself (close 1009); the session refuses any frame over the limit.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 2 * syncLimits.frameBytesMax });
@@ -64,7 +74,17 @@ export function createSyncUpgrades(options: { books: Books; relay: SignalingRela
         open.add(ws);
         ws.on('close', () => open.delete(ws));
         log.info('sync connected', { book, via });
-        acceptWsConnection(held.mesh, ws, via);
+        const connection = acceptWsConnection(held.mesh, ws, via);
+        const onPeer = options.onPeer;
+        if (onPeer === undefined) return;
+        // Registered after the transport's own handler, so the session has read the message first.
+        const heard = (): void => {
+          const { session } = connection;
+          if (session.state === 'opening') return;
+          ws.off('message', heard);
+          if (session.state === 'open' && session.remotePeer !== undefined) onPeer(held, session.remotePeer);
+        };
+        ws.on('message', heard);
       });
     });
   };

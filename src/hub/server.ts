@@ -38,6 +38,8 @@ export interface HubOptions {
   /** Entry signatures (the dev scheme until device keys land). */
   signer?: Signer;
   verify?: Verifier;
+  /** Hear each sync session's remote peer id once its hello is accepted (`--demo` enrols it: demo-enrol.ts). */
+  onSyncPeer?: (book: HubBook, peer: string) => void;
 }
 
 export interface Hub {
@@ -76,7 +78,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     work.then(forget, forget);
     return work;
   };
-  const upgrades = createSyncUpgrades({ books, relay, log, clock, accepting: () => accepting });
+  const upgrades = createSyncUpgrades({ books, relay, log, clock, accepting: () => accepting, ...(options.onSyncPeer === undefined ? {} : { onPeer: options.onSyncPeer }) });
   const api = { books, verify, clock, log, track };
 
   const upstream =

@@ -42,6 +42,11 @@ export class AuthorChains {
     above.set(link.seq, { id: link.id, prev: link.prev });
   }
 
+  /** True when an entry of `peer` at `seq` is held (when the author has no fork). */
+  holds(peer: PeerId, seq: number): boolean {
+    return seq <= (this.frontier.get(peer)?.contiguous ?? 0) || this.#above.get(peer)?.has(seq) === true;
+  }
+
   /** True when adding `link` makes no fork the fold would see (see the module comment). */
   extendsWithoutFork(link: ChainLink): boolean {
     const f = this.frontier.get(link.peer);
@@ -71,6 +76,10 @@ export class AuthorChains {
     let above = this.#above.get(link.peer);
     if (above === undefined) this.#above.set(link.peer, (above = new Map<number, Held>()));
     above.set(link.seq, { id: link.id, prev: link.prev });
+    // The missing ranges, moved in place rather than recomputed from every seq held
+    // above (that was a sort of them per entry: quadratic for an upload in any order).
+    // In place like the rest of the frontier: the store hands out copies only.
+    fill(f.missing, link.peer, link.seq, f.highest);
     f.highest = Math.max(f.highest, link.seq);
     let head: string | undefined;
     while (above.has(f.contiguous + 1)) {
@@ -79,17 +88,30 @@ export class AuthorChains {
       above.delete(f.contiguous);
     }
     if (head !== undefined) f.head = head as EntryId;
-    f.missing = gaps(link.peer, f.contiguous, [...above.keys()].sort((a, b) => a - b));
   }
 }
 
-/** The missing ranges above `contiguous`, given the seqs held above it, sorted. */
-function gaps(peer: PeerId, contiguous: number, held: number[]): AuthorFrontier['missing'] {
-  const out: AuthorFrontier['missing'] = [];
-  let expected = contiguous + 1;
-  for (const seq of held) {
-    if (seq > expected) out.push({ peer, from: expected, to: seq - 1 });
-    expected = seq + 1;
+/**
+ * Move the missing ranges (sorted, of seqs in (contiguous, highest) not held) in place
+ * for `seq`, not held before and above contiguous: a new gap below it when it is
+ * beyond `highest`, else the range holding it split in two (found by binary search).
+ */
+function fill(missing: AuthorFrontier['missing'], peer: PeerId, seq: number, highest: number): void {
+  if (seq > highest) {
+    if (seq > highest + 1) missing.push({ peer, from: highest + 1, to: seq - 1 });
+    return;
   }
-  return out;
+  let lo = 0;
+  let hi = missing.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (missing[mid]!.to < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  const range = missing[lo];
+  if (range === undefined || range.from > seq || range.to < seq) return;
+  const parts: AuthorFrontier['missing'] = [];
+  if (range.from < seq) parts.push({ peer, from: range.from, to: seq - 1 });
+  if (seq < range.to) parts.push({ peer, from: seq + 1, to: range.to });
+  missing.splice(lo, 1, ...parts);
 }

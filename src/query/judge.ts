@@ -12,7 +12,9 @@
  *   the negation groups of the targets they are or name;
  * - a retire moves only the retired device's entries beyond its last seq, and their
  *   negation groups;
- * - a twin negation moves only its target's group.
+ * - a twin negation moves only its target's group;
+ * - a txn arriving after negations of it moves only itself and its group, and a
+ *   negation arriving before its target moves only itself.
  *
  * A plan judges under one condition that keeps it exact and simple: every entry it
  * judges lies within no seal or summary cut (its seq is above every cut's line for
@@ -127,6 +129,19 @@ export class JudgePlan {
     if (view.state.status === 'effective') targetView.negatedBy = chosenId;
     if (duplicates.length > 0) targetView.duplicateNegations = duplicates;
     this.views.set(target, targetView);
+    return true;
+  }
+
+  /**
+   * Judge again the negation at `row` whose target is not held (its id is not held and
+   * nothing is held at its author and seq: the caller checks): pending for its author
+   * when not enrolled, else pending 'target not held' (fold-money.ts's
+   * negationCandidate and resolveRef), with no landing. False when covered.
+   */
+  unresolved(row: number): boolean {
+    if (this.#src.entries.kind.data[row] !== NEGATE || !this.#uncovered(row)) return false;
+    const problem = this.#authorProblem(row);
+    this.views.set(row, { state: problem?.status === 'pending' ? problem : { status: 'pending', reason: 'target not held' } });
     return true;
   }
 

@@ -18,8 +18,12 @@
  *    new device (its entries, pending until now, are judged); an owner's retire (the
  *    device's entries beyond its last seq are judged again); a twin negation (its
  *    target's group); a txn or negation whose author is not enrolled or retired, or
- *    that lands beyond the window. Each judges the entries it can move and nothing
- *    else: O(the author's entries), counted in ApplyStats.touched.
+ *    that lands beyond the window; a negation before its target (pending), and the
+ *    target when it comes (its group); any entry while no genesis is held (pending:
+ *    the genesis, when it comes after them, has every entry held judged again once,
+ *    as a load would). Each judges the entries it can move and nothing else: O(the
+ *    author's entries), counted in ApplyStats.touched. So an upload in any order
+ *    (a hub taking a store's outage) takes no fold.
  * 3. Anything else asks the core's fold over the whole set, rebuilt from the columns,
  *    and moves the entries whose state changed: a fork (it rewrites the author's chain
  *    index that every cut test reads), an entry within a seal or summary cut, a seal
@@ -146,7 +150,11 @@ export class QueryStore {
     // puts a target before its negation, so a batch that arrived shuffled by sync can
     // still take the fast path.
     rows.sort((a, b) => this.entries.compareByHlc(a, b));
-    const fast = this.#tryPlain(rows, byRow, base, touch);
+    // The genesis arriving after other entries (an upload in any order): everything
+    // held waits for it, nothing has an effect yet, so judge the whole set again from
+    // the start, as a load would, instead of folding it.
+    const lateGenesis = base > 0 && this.structure.settings === undefined && byRow.some((e) => e.kind === 'book' && e.seq === 1);
+    const fast = lateGenesis ? this.#rejudgeAll(touch) : this.#tryPlain(rows, byRow, base, touch);
     if (!fast) this.#refold(touch);
     this.lastApply = { added: rows.length, fast, touched: fast ? this.#touched : this.size, local: this.#local };
     this.#alarms = undefined;
@@ -367,6 +375,8 @@ export class QueryStore {
       } else if (entry.kind === 'seal' && quickSeal(this, entry)) {
         this.states.setRecorded(row);
         touch.periods = true;
+      } else if (this.#waitsForGenesis(row, entry)) {
+        // Judged: pending until the genesis comes (then #rejudgeAll judges it again).
       } else if (this.#quickStructural(row, entry, touch)) {
         this.#touched--; // counted in its plan (or below, for a join, retire or genesis)
       } else {
@@ -377,6 +387,36 @@ export class QueryStore {
       this.#unjudgedCount--;
     }
     return true;
+  }
+
+  /**
+   * Without a genesis the fold judges nothing: every entry is pending 'book genesis not
+   * held' and has no effect (fold.ts's withoutGenesis). So an entry that makes no fork
+   * (a fork raises an alarm even then: left to the fold) is judged at once, whatever
+   * its kind. Not the genesis itself (kind 'book', seq 1). False (nothing changed)
+   * otherwise.
+   */
+  #waitsForGenesis(row: number, entry: Entry): boolean {
+    const s = this.structure;
+    if (s.settings !== undefined || (entry.kind === 'book' && entry.seq === 1) || !s.chains.extendsWithoutFork(entry)) return false;
+    this.states.set(row, { state: { ...WITHOUT_GENESIS } }, this.entries.ids, Number.NaN);
+    return true;
+  }
+
+  /**
+   * A batch brought the genesis to a store that held entries without one: all of them
+   * were pending with no effect (see #waitsForGenesis), so forget the structure and
+   * take every entry held again in (hlc, id) order, as `load` takes a journal. O(the
+   * store) once, where a fold per batch was O(the store) per batch. False when an
+   * entry needs the fold (the caller refolds, which settles the rows done so far).
+   */
+  #rejudgeAll(touch: MoneyTouch): boolean {
+    this.structure.absorb(fold([]), []);
+    // Every row is pending without effect; forgetting the reasons makes them unjudged.
+    this.states.details.clear();
+    const rows = Array.from({ length: this.size }, (_, row) => row);
+    rows.sort((a, b) => this.entries.compareByHlc(a, b));
+    return this.#tryPlain(rows, allSkeletons(this.entries, this.books), 0, touch);
   }
 
   /**
@@ -406,13 +446,29 @@ export class QueryStore {
       this.#touched++;
     } else if (entry.kind === 'txn') {
       // A quiet txn whose author is not enrolled (pending), retired (held), or that lands beyond the window (held).
-      if (!this.structure.linksQuietly(entry)) return false;
       plan = new JudgePlan(this.#judgeSource(row), this.structure.roster);
-      if (!plan.txn(row) || !plan.afterSummaries()) return false;
+      if (this.structure.linksQuietly(entry)) {
+        if (!plan.txn(row) || !plan.afterSummaries()) return false;
+      } else if (this.structure.linksQuietlyButNegated(entry)) {
+        // A txn whose negations came first: it and its group.
+        if (!plan.txn(row) || !plan.group(row) || !plan.afterSummaries()) return false;
+      } else {
+        return false;
+      }
     } else if (entry.kind === 'negate') {
       if (!this.structure.linksQuietly(entry)) return false;
       const target = this.entries.ids.indexOf(entry.body.target.id);
-      if (target < 0 || (target !== row && this.states.unjudged(target))) return false;
+      if (target < 0) {
+        // Before its target: pending, no effect, until the target comes (see the txn case).
+        if (!this.#targetAbsent(entry.body.target)) return false;
+        plan = new JudgePlan(this.#judgeSource(row), this.structure.roster);
+        if (!plan.unresolved(row)) return false;
+        this.structure.noteNegate(entry.body);
+        this.#commit(plan, touch);
+        this.#local++;
+        return true;
+      }
+      if (target !== row && this.states.unjudged(target)) return false;
       plan = new JudgePlan(this.#judgeSource(row), this.structure.roster);
       if (!plan.group(target) || !plan.views.has(row) || !plan.afterSummaries()) return false;
       this.structure.noteNegate(entry.body);
@@ -475,8 +531,13 @@ export class QueryStore {
         if (!plan.txn(row)) return undefined;
         targets.add(row);
       } else if (kind === NEGATE) {
-        const target = this.entries.ids.indexOf((this.entries.objects.get(row) as EntryOf<'negate'>).body.target.id);
-        if (target < 0 || this.states.unjudged(target)) return undefined;
+        const ref = (this.entries.objects.get(row) as EntryOf<'negate'>).body.target;
+        const target = this.entries.ids.indexOf(ref.id);
+        if (target < 0) {
+          if (!this.#targetAbsent(ref) || !plan.unresolved(row)) return undefined;
+          continue;
+        }
+        if (this.states.unjudged(target)) return undefined;
         targets.add(target);
       } else {
         return undefined;
@@ -486,6 +547,11 @@ export class QueryStore {
       if (this.#judgedNegations(this.entries.ids.idAt(target), -1).length > 0 && !plan.group(target)) return undefined;
     }
     return plan;
+  }
+
+  /** True when nothing is held at a ref's author and seq, its id not held either (no author has a fork). */
+  #targetAbsent(ref: EntryOf<'negate'>['body']['target']): boolean {
+    return this.structure.noForks && this.entries.ids.indexOf(ref.id) < 0 && !this.structure.chains.holds(ref.peer, ref.seq);
   }
 
   #judgeSource(including: number): JudgeSource {
@@ -587,6 +653,9 @@ export class QueryStore {
     return this.entries.ids.indexOf(entry.body.target.id);
   }
 }
+
+/** The state of every entry while no genesis is held (fold.ts's withoutGenesis). */
+const WITHOUT_GENESIS = { status: 'pending', reason: 'book genesis not held' } as const;
 
 /** True when `rows` are already in `order` (a journal read back usually is). */
 function isSorted(rows: readonly number[], order: (a: number, b: number) => number): boolean {

@@ -67,8 +67,13 @@ export class Structure {
   readonly #cutSeq = new Map<PeerId, number>();
   /** Ids and (peer, seq) that a negate, admit or seal names. */
   readonly #namedIds = new Set<string>();
-  /** Per author, the seqs a negate or admit names (no key string made per entry checked). */
-  readonly #namedSeqs = new Map<PeerId, Set<number>>();
+  /**
+   * Per author, the seqs a negate or admit names (no key string made per entry
+   * checked), with the id named there, or null when they name different ids.
+   */
+  readonly #namedSeqs = new Map<PeerId, Map<number, string | null>>();
+  /** Ids a seal names as its previous seal. */
+  readonly #prevSeals = new Set<string>();
   #lastSummaryDay = '';
   /** The last second of that day ('' for none): a date after it lands after every summary's day. */
   #lastSummaryEnd = '';
@@ -102,6 +107,7 @@ export class Structure {
     this.#cutSeq.clear();
     this.#namedIds.clear();
     this.#namedSeqs.clear();
+    this.#prevSeals.clear();
     this.#admitIds.clear();
     this.#admitSeqs.clear();
     this.#rosterNamed.clear();
@@ -121,10 +127,13 @@ export class Structure {
       this.#lastSummaryDay = e.body.asOf;
       this.#lastSummaryEnd = `${e.body.asOf}T23:59:59`;
     }
-    if (e.kind === 'seal' && e.body.prevSeal !== null) this.#namedIds.add(e.body.prevSeal);
+    if (e.kind === 'seal' && e.body.prevSeal !== null) {
+      this.#namedIds.add(e.body.prevSeal);
+      this.#prevSeals.add(e.body.prevSeal);
+    }
     if (e.kind === 'negate' || e.kind === 'admit') {
       this.#namedIds.add(e.body.target.id);
-      this.#nameSeq(e.body.target.peer, e.body.target.seq);
+      this.#nameSeq(e.body.target.peer, e.body.target.seq, e.body.target.id);
     }
     if (e.kind === 'admit') {
       this.#admitIds.add(e.body.target.id);
@@ -133,10 +142,11 @@ export class Structure {
     if (e.kind === 'join' || e.kind === 'retire' || e.kind === 'succeed') this.#noteRoster(e);
   }
 
-  #nameSeq(peer: PeerId, seq: number): void {
+  #nameSeq(peer: PeerId, seq: number, id: string): void {
     let seqs = this.#namedSeqs.get(peer);
-    if (seqs === undefined) this.#namedSeqs.set(peer, (seqs = new Set()));
-    seqs.add(seq);
+    if (seqs === undefined) this.#namedSeqs.set(peer, (seqs = new Map<number, string | null>()));
+    const named = seqs.get(seq);
+    seqs.set(seq, named === undefined || named === id ? id : null);
   }
 
   #seqNamed(peer: PeerId, seq: number): boolean {
@@ -266,6 +276,20 @@ export class Structure {
   }
 
   /**
+   * linksQuietly for a txn that negations held name, by its id and its place exactly
+   * (they arrived first): named by no admit, no seal, no negation of another id at its
+   * seq. Then it changes only its own state and its negations' (judge.ts's group).
+   */
+  linksQuietlyButNegated(entry: EntryFacts): boolean {
+    if (this.settings === undefined || entry.book !== this.#book) return false;
+    if (this.#heldFrom.has(entry.peer)) return false;
+    if (!this.chains.extendsWithoutFork(entry)) return false;
+    if (entry.seq <= (this.#cutSeq.get(entry.peer) ?? 0)) return false;
+    if (this.admitNames(entry.id, entry.peer, entry.seq) || this.#prevSeals.has(entry.id)) return false;
+    return this.#namedSeqs.get(entry.peer)?.get(entry.seq) === entry.id;
+  }
+
+  /**
    * A close or ack the fold would record, with its effect on the periods applied; false
    * (nothing changed) when it would not be recorded or is not quiet (see above). A
    * close is recorded when its period is a period of this book and its author holds
@@ -323,7 +347,7 @@ export class Structure {
   /** Note a plain negation: later ones of the same target must go through the fold. */
   noteNegate(body: NegateBody): void {
     this.#namedIds.add(body.target.id);
-    this.#nameSeq(body.target.peer, body.target.seq);
+    this.#nameSeq(body.target.peer, body.target.seq, body.target.id);
   }
 
   /** Record a quiet entry in its author's chain (the only other structure it changes). */

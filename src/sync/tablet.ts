@@ -65,11 +65,39 @@ export function startTabletSync(options: TabletSyncOptions): TabletSync {
   let timer: ReturnType<typeof setInterval> | undefined;
   let bridge: YBridge | undefined;
 
-  const stopAdded = journal.onEntries((added) => tabs.announce(added.map((e) => e.id)));
+  /*
+   * An entry can reach this tab twice: another tab announces its id, and this tab's
+   * journal reports it too (an IndexedDB journal discovers other tabs' commits and
+   * emits them from onEntries). Offering it to the mesh on both paths sent it twice
+   * to every peer, and re-announcing what the journal discovered echoed every entry
+   * back to the tab that wrote it. So each id goes to the mesh and is announced at
+   * most once per tab, whichever path reports it first; the mesh hears the journal
+   * only through this filter.
+   */
+  const seen = createSeenIds(syncLimits.pushQueueEntriesMax);
+  const meshListeners = new Set<(entries: readonly Entry[]) => void>();
+  const toMesh = (entries: readonly Entry[]): void => {
+    for (const listener of meshListeners) listener(entries);
+  };
+  const meshJournal: Journal = Object.assign(Object.create(journal) as Journal, {
+    onEntries: (listener: (entries: readonly Entry[]) => void) => {
+      meshListeners.add(listener);
+      return () => void meshListeners.delete(listener);
+    },
+  });
+  const stopAdded = journal.onEntries((added) => {
+    const fresh = added.filter((e) => seen.add(e.id));
+    if (fresh.length === 0) return;
+    toMesh(fresh);
+    tabs.announce(fresh.map((e) => e.id));
+  });
   const stopHeard = tabs.onAdded((ids) => {
-    void Promise.all(ids.map((id) => journal.get(id))).then((found) => {
-      const entries = found.filter((e): e is Entry => e !== undefined);
-      mesh?.offer(entries);
+    const unseen = ids.filter((id) => !seen.has(id));
+    if (unseen.length === 0) return;
+    void Promise.all(unseen.map((id) => journal.get(id))).then((found) => {
+      const entries = found.filter((e): e is Entry => e !== undefined && seen.add(e.id));
+      if (entries.length === 0) return;
+      toMesh(entries);
       options.onOtherTab?.(entries);
     });
   });
@@ -77,7 +105,7 @@ export function startTabletSync(options: TabletSyncOptions): TabletSync {
   const leadership = lead(
     journal.book,
     () => {
-      const meshOptions: MeshOptions = { journal, clock, session: { ...options.session } };
+      const meshOptions: MeshOptions = { journal: meshJournal, clock, session: { ...options.session } };
       if (options.onLog !== undefined) meshOptions.onLog = options.onLog;
       if (options.yjs !== undefined) {
         bridge = createYBridge({ ...options.yjs, journal, onUpdate: (doc, update) => mesh?.broadcastYjs(doc, update) });
@@ -115,5 +143,22 @@ export function startTabletSync(options: TabletSyncOptions): TabletSync {
       mesh = undefined;
       webrtc = undefined;
     },
+  };
+}
+
+/**
+ * A bounded set of entry ids, oldest forgotten first. `add` answers whether the id
+ * was new. Forgetting only costs a harmless second push of an old id.
+ */
+export function createSeenIds(max: number): { add(id: string): boolean; has(id: string): boolean } {
+  const ids = new Set<string>();
+  return {
+    add: (id) => {
+      if (ids.has(id)) return false;
+      ids.add(id);
+      if (ids.size > max) ids.delete(ids.values().next().value!);
+      return true;
+    },
+    has: (id) => ids.has(id),
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { devVerifier, encodeEntry } from '../core/entry.ts';
+import { devVerifier, encodeEntry, entryIdOf } from '../core/entry.ts';
+import type { Entry } from '../core/types.ts';
 import type { PeerId } from '../core/types.ts';
 import { countingNonce, peerChain, sale, testDeps } from '../journal/conformance-kit.ts';
 import type { Journal } from '../journal/journal.ts';
@@ -61,6 +62,36 @@ describe('Yjs bridge', () => {
     expect(b.bridge.stats).toMatchObject({ ignored: 2, overwrites: 2, forwarded: 0 });
     expect(await b.journal.get(e1!.id)).toEqual(e1);
     void a;
+  });
+
+  it('checks shape and id only: a bad signature with the right id reaches ingest, which quarantines it', async () => {
+    const journal = openMemoryJournal(testDeps({ peer: 'T2' as PeerId, nonce: countingNonce('T2') }));
+    let asked = 0;
+    const bridge = createYBridge({
+      journal,
+      verify: () => {
+        asked++;
+        return true;
+      },
+      period: 'month',
+    });
+    const [good, victim] = peerChain('T7', 2);
+    // A forged signature; the id is recomputed over the forged bytes, so key and value agree.
+    const unsigned = { ...victim!, sig: `dev:${'0'.repeat(32)}` };
+    const forged: Entry = { ...unsigned, id: entryIdOf(unsigned) };
+    const remote = new Y.Doc();
+    remote.transact(() => {
+      remote.getMap<string>('entries').set(good!.id, encodeEntry(good!));
+      remote.getMap<string>('entries').set(forged.id, encodeEntry(forged));
+    });
+    await bridge.apply(`B1/${PERIOD}`, Y.encodeStateAsUpdate(remote), 'EVIL');
+    expect(asked).toBe(0);
+    expect(bridge.stats).toMatchObject({ forwarded: 2, ignored: 0 });
+    expect((await journal.all()).map((e) => e.id)).toEqual([good!.id]);
+    const [record] = await journal.quarantine();
+    expect(record).toMatchObject({ from: 'EVIL', reason: { code: 'bad-signature' } });
+    expect(record!.raw).toContain(forged.id);
+    bridge.close();
   });
 
   it('never throws on garbage, oversized, foreign or retired documents', async () => {
