@@ -84,6 +84,9 @@ test('tablets sync through the store hub while the cloud is down; the cloud then
   await Promise.all([waitCount(t1, outage), waitCount(t2, outage)]);
   await expect.poll(() => journalTotal(store, book), { timeout: 120_000 }).toBe(outage);
   expect(await journalTotal(cloud, book)).toBe(-1);
+  // The store hub looks for new books every few seconds (upstreamLimits.scanIntervalMs):
+  // wait until it dials the cloud for this one, then read its state.
+  await expect.poll(async () => (await upstreamOf(store, book)) !== undefined, { timeout: 30_000 }).toBe(true);
   const down = await upstreamOf(store, book);
   expect(down?.state).not.toBe('open');
   expect(down?.waiting).toBeNull();

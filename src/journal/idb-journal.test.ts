@@ -58,7 +58,16 @@ const originalCommit: IDBTransaction['commit'] = FakeTransaction.prototype.commi
 function faulty(original: Write): Write {
   return function (this: IDBObjectStore, ...args: Parameters<Write>): IDBRequest<IDBValidKey> {
     if (fault?.kind === 'quota' && fault.stores.includes(this.name)) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-    return original.apply(this, args);
+    const request = original.apply(this, args);
+    // A write issued after a read (the compare-and-set) in a transaction that is not
+    // committed early: abort it at its first write instead of at commit().
+    const now = fault;
+    if (now !== undefined && now.kind !== 'quota' && now.stores.includes(this.name)) {
+      fault = undefined;
+      this.transaction.abort();
+      if (now.kind === 'close') for (const c of now.connections ?? []) forceClose(c);
+    }
+    return request;
   };
 }
 FakeObjectStore.prototype.add = faulty(originalAdd);

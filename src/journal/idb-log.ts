@@ -155,7 +155,8 @@ export class IdbLog {
           extra?.(tx, fail);
           issue(tx, plan, this.keyRange, fail);
         },
-        { commitNow: extra === undefined },
+        // Not committed early: the writes are issued once the compare-and-set read answers.
+        { commitNow: false },
       );
     } catch (error) {
       if ((error as Error).name === 'ConstraintError') return false;

@@ -1,15 +1,15 @@
 /**
  * What one write of the stored journal changes, planned in memory from the state
  * and tail it starts from, then issued as requests in one transaction. Planning is
- * pure (tested on its own); `issue` adds the new state first, so a write that lost
- * the race to another tab fails at its first request.
+ * pure (tested on its own); `issue` first checks that the newest state is the one
+ * planned from, so a write that lost the race to another tab fails before it writes.
  */
 import { journalLimits } from '../core/limits.ts';
 import type { Entry } from '../core/types.ts';
 import { addSeqs, emptyAuthor, seqsByAuthor, type AuthorRow } from './authors.ts';
 import { blockStart, blockText, blocksSealedBy, sealedBlocks } from './blocks.ts';
-import type { Fail } from './idb-raw.ts';
-import { stateKey, type IdbState } from './idb-schema.ts';
+import { onResult, type Fail } from './idb-raw.ts';
+import { stateKey, stateKeys, type IdbState, type StateKey } from './idb-schema.ts';
 import type { QuarantineRecord } from './journal.ts';
 
 /** Every this many versions (and whenever a block is sealed) the superseded states are removed. */
@@ -94,10 +94,31 @@ export function quarantineRows(
   return refused.slice(0, room).map((r, i) => ({ ...r, no: state.nextQuarantineNo + i }));
 }
 
-/** Issue the plan's requests on `tx` (over storesOf(plan)). */
-export function issue(tx: IDBTransaction, plan: WritePlan, keyRange: typeof IDBKeyRange, _fail: Fail): void {
+/**
+ * Issue the plan's requests on `tx` (over storesOf(plan)), after the compare-and-set:
+ * the newest state held must still be the one the plan starts from, or the
+ * transaction fails with a ConstraintError (another tab committed first).
+ *
+ * Why a read and not only the `add` of the next version's key: sweeping superseded
+ * states deletes their keys, and a writer that fell several versions behind would
+ * add one of those keys again without a conflict, writing a seq another tab already
+ * used (two tabs appending at once produced repeated seqs this way).
+ */
+export function issue(tx: IDBTransaction, plan: WritePlan, keyRange: typeof IDBKeyRange, fail: Fail): void {
   const log = tx.objectStore('log');
-  // First: the compare-and-set. If another tab wrote this version, the add fails and the transaction aborts.
+  onResult(log.openKeyCursor(stateKeys(keyRange), 'prev'), fail, (cursor) => {
+    const newest = cursor === null ? undefined : (cursor.key as StateKey)[1];
+    if (newest !== plan.from.version) {
+      fail(new DOMException(`the journal moved on to version ${newest ?? 'none'} since version ${plan.from.version}`, 'ConstraintError'));
+      return;
+    }
+    issueWrites(tx, plan, keyRange);
+  });
+}
+
+function issueWrites(tx: IDBTransaction, plan: WritePlan, keyRange: typeof IDBKeyRange): void {
+  const log = tx.objectStore('log');
+  // The new state's key is also unique: a second line of defence for the compare-and-set.
   log.add(plan.state, stateKey(plan.state.version));
   // Older states are dropped now and then, not on every write: one request less on the append path.
   if (plan.blocks.length > 0 || plan.state.version % STATE_SWEEP === 0) log.delete(keyRange.bound(stateKey(0), stateKey(plan.from.version)));
